@@ -1,0 +1,15 @@
+"""Backend-agnostic, serialisable Keras layers."""
+
+from keras_ada.layers.dilated_residual_stack import DilatedResidualStack
+from keras_ada.layers.input_representation import InputRepresentation
+from keras_ada.layers.perplexity import codebook_perplexity
+from keras_ada.layers.residual_gated_block import ResidualGatedBlock
+from keras_ada.layers.vector_quantiser import VectorQuantiser
+
+__all__ = [
+    "DilatedResidualStack",
+    "InputRepresentation",
+    "ResidualGatedBlock",
+    "VectorQuantiser",
+    "codebook_perplexity",
+]

@@ -1,0 +1,8 @@
+"""Models: the WaveNet and the autoregressive discrete autoencoder (ADA)."""
+
+from keras_ada.models.ada import ADA
+from keras_ada.models.encoder import Encoder
+from keras_ada.models.modulator import Modulator
+from keras_ada.models.wavenet import WaveNet
+
+__all__ = ["ADA", "Encoder", "Modulator", "WaveNet"]

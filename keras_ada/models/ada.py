@@ -1,0 +1,131 @@
+"""The autoregressive discrete autoencoder (ADA), paper section 3."""
+
+import keras
+from keras import ops
+
+from keras_ada.layers.perplexity import codebook_perplexity
+from keras_ada.models.autoregressive_model import AutoregressiveModel
+
+
+@keras.saving.register_keras_serializable(package="keras_ada")
+class ADA(AutoregressiveModel):
+    """Encoder -> quantiser -> modulator -> autoregressive local model.
+
+    The encoder turns the input `x` (integer classes, `(batch, time)`) into one
+    query per `hop` steps; the quantiser discretises the queries (a
+    `VectorQuantiser` makes a VQ-VAE, an `ArgmaxQuantiser` an AMAE), giving the
+    code sequence `y`; the modulator turns the quantised queries into per-block
+    biases for the local model, a causal `WaveNet` that predicts `x[t]` from
+    `x[:t]` and the biases. The loss is the NLL of `x` given the quantised queries
+    (nats per timestep, logged as `nll`) plus the quantiser's own loss
+    (commitment or diversity); the batch's codebook perplexity is logged as
+    `perplexity`.
+
+    Args:
+        encoder: a `keras_ada.models.Encoder`.
+        quantiser: a `VectorQuantiser` or `ArgmaxQuantiser` whose `code_dim`
+            equals `encoder.query_dim`.
+        modulator: a `keras_ada.models.Modulator` with the encoder's `hop` and
+            `condition_channels == local_model.condition_channels`.
+        local_model: a `keras_ada.models.WaveNet` over the same classes as the
+            encoder's input.
+
+    Call arguments:
+        inputs: integer tensor `(batch, time)`, `time` a multiple of `hop`.
+        training: whether the quantiser updates its codebook statistics.
+
+    Returns:
+        A dict with `"logits"` `(batch, time, num_classes)` and `"codes"`
+        `(batch, time // hop)` (int32).
+
+    Example:
+
+    >>> ada = keras_ada.zoo.load("vqvae_hop8", scale="tiny")
+    >>> ada.compile()
+    >>> ada.fit(keras_ada.data.excerpts("train", 1024, 8), steps_per_epoch=10)
+    >>> codes = ada.encode(x)
+    """
+
+    def __init__(self, encoder, quantiser, modulator, local_model, **kwargs):
+        super().__init__(**kwargs)
+        if encoder.query_dim != quantiser.code_dim:
+            raise ValueError(
+                "The encoder's `query_dim` must equal the quantiser's `code_dim`. "
+                f"Received: encoder.query_dim={encoder.query_dim}, "
+                f"quantiser.code_dim={quantiser.code_dim}"
+            )
+        if modulator.hop != encoder.hop:
+            raise ValueError(
+                "The modulator and the encoder must share one `hop`. "
+                f"Received: encoder.hop={encoder.hop}, modulator.hop={modulator.hop}"
+            )
+        if modulator.condition_channels != local_model.condition_channels:
+            raise ValueError(
+                "The modulator must emit one bias per local-model block: "
+                f"`condition_channels={local_model.condition_channels}`. "
+                f"Received: modulator.condition_channels={modulator.condition_channels}"
+            )
+        if encoder.num_classes != local_model.num_classes:
+            raise ValueError(
+                "The encoder and the local model must model the same classes. "
+                f"Received: encoder.num_classes={encoder.num_classes}, "
+                f"local_model.num_classes={local_model.num_classes}"
+            )
+        self.encoder = encoder
+        self.quantiser = quantiser
+        self.modulator = modulator
+        self.local_model = local_model
+        self.perplexity_tracker = keras.metrics.Mean(name="perplexity")
+
+    @property
+    def hop(self):
+        """Input steps per code."""
+        return self.encoder.hop
+
+    @property
+    def num_classes(self):
+        return self.local_model.num_classes
+
+    @property
+    def num_codes(self):
+        return self.quantiser.num_codes
+
+    def call(self, inputs, training=None):
+        queries = self.encoder(inputs)
+        quantised, codes = self.quantiser(queries, training=training, return_codes=True)
+        logits = self.local_model(inputs, condition=self.modulator(quantised))
+        return {"logits": logits, "codes": codes}
+
+    def encode(self, inputs):
+        """Encodes integer sequences `(batch, time)` to codes `(batch, time // hop)`."""
+        return self.quantiser.encode(self.encoder(inputs))
+
+    def condition(self, codes):
+        """Local-model biases `(batch, codes * hop, channels)` for a code sequence."""
+        return self.modulator(self.quantiser.decode(codes))
+
+    def logits_and_targets(self, x, y, y_pred):
+        return y_pred["logits"], x if y is None else y
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        self.perplexity_tracker.update_state(
+            codebook_perplexity(y_pred["codes"], self.num_codes)
+        )
+        return super().compute_loss(x, y, y_pred, sample_weight, training)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                name: keras.saving.serialize_keras_object(getattr(self, name))
+                for name in ("encoder", "quantiser", "modulator", "local_model")
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for name in ("encoder", "quantiser", "modulator", "local_model"):
+            config[name] = keras.saving.deserialize_keras_object(config[name])
+        return cls(**config)

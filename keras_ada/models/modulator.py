@@ -1,0 +1,95 @@
+"""The ADA modulator: turns quantised queries into biases for the local model."""
+
+import keras
+from keras import ops
+
+from keras_ada.layers import DilatedResidualStack
+from keras_ada.models.encoder import check_hop
+
+
+@keras.saving.register_keras_serializable(package="keras_ada")
+class Modulator(keras.layers.Layer):
+    """Processes the quantised query sequence at the code rate into per-block biases.
+
+    A non-causal `DilatedResidualStack` runs over the quantised queries, then
+    ReLU -> 1x1 convolution to `condition_channels` (one bias of size
+    `2 * inner_channels` for each dilated convolution of the local model), and each
+    code-rate step is repeated `hop` times to reach the input rate. This is the
+    conditioning stack of WaveNet text-to-speech, applied to learnt codes.
+
+    Args:
+        condition_channels: output size, `local_model.condition_channels`.
+        hop: upsampling factor, the ADA's hop.
+        repeats, stages, residual_channels, inner_channels, kernel_size: the
+            stack's sizes (paper: 2 x 8, 256, 256, filter 3).
+
+    Call arguments:
+        inputs: quantised queries `(batch, codes, channels)`.
+
+    Returns:
+        Biases `(batch, codes * hop, condition_channels)`.
+    """
+
+    def __init__(
+        self,
+        condition_channels,
+        hop=8,
+        repeats=2,
+        stages=8,
+        residual_channels=256,
+        inner_channels=256,
+        kernel_size=3,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        check_hop(hop)
+        self.condition_channels = condition_channels
+        self.hop = hop
+        self.repeats = repeats
+        self.stages = stages
+        self.residual_channels = residual_channels
+        self.inner_channels = inner_channels
+        self.kernel_size = kernel_size
+        self.stack = DilatedResidualStack(
+            repeats,
+            stages,
+            residual_channels,
+            inner_channels,
+            kernel_size=kernel_size,
+            causal=False,
+            dtype=self.dtype_policy,
+            name="stack",
+        )
+        self.output_projection = keras.layers.Conv1D(
+            condition_channels, 1, dtype=self.dtype_policy, name="output_projection"
+        )
+
+    @property
+    def receptive_field(self):
+        """Code steps seen on each side of one position."""
+        return self.stack.receptive_field
+
+    def build(self, input_shape):
+        self.stack.build(input_shape)
+        self.output_projection.build(tuple(input_shape[:-1]) + (self.residual_channels,))
+
+    def call(self, inputs):
+        biases = self.output_projection(ops.relu(self.stack(inputs)))
+        return ops.repeat(biases, self.hop, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        time = None if input_shape[1] is None else input_shape[1] * self.hop
+        return (input_shape[0], time, self.condition_channels)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            condition_channels=self.condition_channels,
+            hop=self.hop,
+            repeats=self.repeats,
+            stages=self.stages,
+            residual_channels=self.residual_channels,
+            inner_channels=self.inner_channels,
+            kernel_size=self.kernel_size,
+        )
+        return config

@@ -1,0 +1,140 @@
+"""The WaveNet: an autoregressive model of audio samples or code sequences."""
+
+import keras
+from keras import ops
+
+from keras_ada.layers import DilatedResidualStack
+from keras_ada.layers import InputRepresentation
+from keras_ada.models.autoregressive_model import AutoregressiveModel
+
+
+@keras.saving.register_keras_serializable(package="keras_ada")
+class WaveNet(AutoregressiveModel):
+    """Causal dilated gated convolutions predicting the next class of a sequence.
+
+    Input classes (mu-law audio or codes) are represented as a continuous scalar,
+    one-hot vectors or an embedding, shifted one step to the right, and passed
+    through a causal `DilatedResidualStack` (`repeats x stages` blocks with
+    dilations 1..2^(stages-1)). The skip sum goes through
+    ReLU -> 1x1 -> ReLU -> 1x1 to `num_classes` logits. Output `t` is the
+    distribution of `x[:, t]` given `x[:, :t]` (and `condition[:, t]`), so the model
+    trains teacher-forced on whole sequences.
+
+    The receptive field is `repeats * (kernel_size - 1) * 2^stages` past steps:
+    1024 for the paper's local model (4 x 8, filter 2), 6144 for the large WaveNet
+    (3 x 10, filter 3), 12288 for the very large one (6 x 10), 49152 for the thin one
+    (3 x 13).
+
+    Args:
+        num_classes: size of the input and output alphabet (256).
+        repeats: repetitions of the dilation pattern.
+        stages: dilation stages per repeat.
+        residual_channels: size of the residual stream.
+        inner_channels: size after each block's gate.
+        kernel_size: filter length of the dilated convolutions.
+        skip_channels: size of the skip sum; defaults to `residual_channels`.
+        head_channels: size of the hidden 1x1 layer of the output head; defaults to
+            `skip_channels`.
+        input_format: `"continuous"`, `"one_hot"` or `"embedding"`.
+        embedding_dim: embedding size for `input_format="embedding"`.
+
+    Call arguments:
+        inputs: integer tensor `(batch, time)`.
+        condition: optional per-block biases `(batch, time, condition_channels)`,
+            e.g. from an ADA's modulator.
+
+    Returns:
+        Logits `(batch, time, num_classes)`, in float32.
+
+    Example:
+
+    >>> model = WaveNet(repeats=2, stages=4, residual_channels=16, inner_channels=8)
+    >>> model.compile()
+    >>> x = np.random.randint(0, 256, size=(8, 256))
+    >>> model.fit(x, epochs=1)
+    """
+
+    def __init__(
+        self,
+        num_classes=256,
+        repeats=4,
+        stages=8,
+        residual_channels=384,
+        inner_channels=64,
+        kernel_size=2,
+        skip_channels=None,
+        head_channels=None,
+        input_format="continuous",
+        embedding_dim=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.num_classes = num_classes
+        self.repeats = repeats
+        self.stages = stages
+        self.residual_channels = residual_channels
+        self.inner_channels = inner_channels
+        self.kernel_size = kernel_size
+        self.skip_channels = residual_channels if skip_channels is None else skip_channels
+        self.head_channels = self.skip_channels if head_channels is None else head_channels
+        self.input_format = input_format
+        self.embedding_dim = embedding_dim
+        self.representation = InputRepresentation(
+            num_classes, input_format, embedding_dim, dtype=self.dtype_policy, name="representation"
+        )
+        self.stack = DilatedResidualStack(
+            repeats,
+            stages,
+            residual_channels,
+            inner_channels,
+            kernel_size=kernel_size,
+            causal=True,
+            skip_channels=self.skip_channels,
+            dtype=self.dtype_policy,
+            name="stack",
+        )
+        self.head_hidden = keras.layers.Conv1D(
+            self.head_channels, 1, dtype=self.dtype_policy, name="head_hidden"
+        )
+        self.head_logits = keras.layers.Conv1D(
+            num_classes, 1, dtype=self.dtype_policy, name="head_logits"
+        )
+
+    @property
+    def receptive_field(self):
+        """Number of past timesteps that one prediction depends on."""
+        return self.stack.receptive_field
+
+    @property
+    def condition_channels(self):
+        """Channels of the `condition` input (one bias per block)."""
+        return self.stack.condition_channels
+
+    def shift_right(self, features):
+        """Delays a feature sequence by one step, so output t never sees input t."""
+        return ops.pad(features, ((0, 0), (1, 0), (0, 0)))[:, :-1]
+
+    def head(self, skip_sum):
+        """Output head: ReLU -> 1x1 -> ReLU -> 1x1 -> float32 logits."""
+        hidden = self.head_hidden(ops.relu(skip_sum))
+        return ops.cast(self.head_logits(ops.relu(hidden)), "float32")
+
+    def call(self, inputs, condition=None):
+        features = self.shift_right(self.representation(inputs))
+        return self.head(self.stack(features, condition=condition))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            num_classes=self.num_classes,
+            repeats=self.repeats,
+            stages=self.stages,
+            residual_channels=self.residual_channels,
+            inner_channels=self.inner_channels,
+            kernel_size=self.kernel_size,
+            skip_channels=self.skip_channels,
+            head_channels=self.head_channels,
+            input_format=self.input_format,
+            embedding_dim=self.embedding_dim,
+        )
+        return config
