@@ -143,8 +143,8 @@ class DilatedResidualStack(keras.layers.Layer):
             skip_sum = skip_sum + skip
         return skip_sum
 
-    def compute_output_shape(self, input_shape, condition_shape=None):
-        return tuple(input_shape[:-1]) + (self.skip_channels,)
+    def compute_output_shape(self, inputs_shape, condition_shape=None):
+        return tuple(inputs_shape[:-1]) + (self.skip_channels,)
 
     def get_config(self):
         config = super().get_config()

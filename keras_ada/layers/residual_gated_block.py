@@ -151,8 +151,8 @@ class ResidualGatedBlock(keras.layers.Layer):
             return inputs, skip
         return inputs + self.residual_projection(gated), skip
 
-    def compute_output_shape(self, input_shape, condition_shape=None):
-        return tuple(input_shape), tuple(input_shape[:-1]) + (self.skip_channels,)
+    def compute_output_shape(self, inputs_shape, condition_shape=None):
+        return tuple(inputs_shape), tuple(inputs_shape[:-1]) + (self.skip_channels,)
 
     def get_config(self):
         config = super().get_config()

@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+from keras import ops
+from keras.src import testing
+
+from keras_ada.layers import DilatedResidualStack
+
+
+def dependency_span(layer, length, position, channels):
+    """Output positions that change when input `position` changes."""
+    inputs = np.random.default_rng(0).normal(size=(1, length, channels)).astype("float32")
+    changed = inputs.copy()
+    changed[0, position] += 10.0
+    diff = np.abs(ops.convert_to_numpy(layer(inputs) - layer(changed))).max(-1)[0]
+    touched = np.nonzero(diff)[0]
+    return touched.min(), touched.max()
+
+
+class DilatedResidualStackTest(testing.TestCase):
+    def test_layer_basics(self):
+        self.run_layer_test(
+            DilatedResidualStack,
+            init_kwargs={"repeats": 2, "stages": 3, "residual_channels": 8, "inner_channels": 4},
+            input_shape=(2, 16, 3),
+            expected_output_shape=(2, 16, 8),
+            # input conv (2) + 6 blocks x (dilated 2 + skip 2) + 5 residual projections x 2
+            expected_num_trainable_weights=2 + 6 * 4 + 5 * 2,
+        )
+
+    def test_causal_receptive_field_is_exact(self):
+        stack = DilatedResidualStack(2, 3, 8, 4, kernel_size=2)
+        self.assertEqual(stack.receptive_field, 16)
+        first, last = dependency_span(stack, 64, 20, 3)
+        self.assertEqual((first, last), (20, 20 + stack.receptive_field - 1))
+
+    def test_non_causal_receptive_field_is_exact_each_way(self):
+        stack = DilatedResidualStack(2, 3, 8, 4, kernel_size=3, causal=False)
+        self.assertEqual(stack.receptive_field, 16)
+        first, last = dependency_span(stack, 80, 40, 3)
+        self.assertEqual((first, last), (40 - 16, 40 + 16))
+
+    def test_condition_is_split_across_blocks(self):
+        stack = DilatedResidualStack(1, 2, 8, 4)
+        self.assertEqual(stack.condition_channels, 2 * 2 * 4)
+        inputs = np.random.rand(1, 8, 3).astype("float32")
+        condition = np.zeros((1, 8, 16), "float32")
+        self.assertAllClose(stack(inputs), stack(inputs, condition=condition))
+        condition[..., 8:] = 1.0
+        self.assertNotAllClose(stack(inputs), stack(inputs, condition=condition))
+
+    def test_wrong_condition_size_is_reported(self):
+        stack = DilatedResidualStack(1, 2, 8, 4)
+        with pytest.raises(ValueError, match="16 channels"):
+            stack(np.zeros((1, 8, 3), "float32"), condition=np.zeros((1, 8, 5), "float32"))
+
+
+@pytest.mark.parametrize(
+    "repeats, stages, kernel_size, causal, field",
+    [
+        (4, 8, 2, True, 1024),  # local model
+        (2, 8, 3, False, 512),  # encoder and modulator, each side
+        (3, 10, 3, True, 6144),  # large WaveNet
+        (6, 10, 3, True, 12288),  # very large WaveNet
+        (3, 13, 3, True, 49152),  # thin WaveNet
+    ],
+)
+def test_paper_receptive_fields(repeats, stages, kernel_size, causal, field):
+    stack = DilatedResidualStack(repeats, stages, 4, 4, kernel_size=kernel_size, causal=causal)
+    assert stack.receptive_field == field
