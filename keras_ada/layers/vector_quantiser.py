@@ -1,0 +1,232 @@
+"""Vector quantisation with a codebook learnt by exponentially smoothed K-means."""
+
+import keras
+from keras import ops
+
+
+def _check_positive_int(name, value):
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(
+            f"Argument `{name}` must be a positive integer. Received: {name}={value}"
+        )
+
+
+@keras.saving.register_keras_serializable(package="keras_ada")
+class VectorQuantiser(keras.layers.Layer):
+    """Vector quantiser of a VQ-VAE, with an EMA (K-means) codebook.
+
+    Each query vector `z` (the last axis of `inputs`) is replaced by its
+    nearest codebook row in squared Euclidean distance,
+
+    ```
+    code = argmin_i ||z - c_i||^2,        q' = c_code,
+    ```
+
+    and the output is `z + stop_gradient(q' - z)`: the value of `q'` with the
+    gradient of the identity (straight-through estimator). The commitment
+    loss `beta * mean((z - stop_gradient(q'))^2)` (mean over all elements)
+    is added with `add_loss` on every call.
+
+    The codebook is never trained by gradient descent. It is a non-trainable
+    weight updated by exponentially smoothed K-means when the layer is
+    called with `training=True` (and `trainable` is true). For a batch of `N`
+    query vectors, let `n_i` be the fraction of them assigned to code `i`
+    and `s_i` the sum of those vectors divided by `N`. With the EMA rate
+    `alpha` (the weight of the new batch; `decay = 1 - alpha` in Sonnet):
+
+    ```
+    F_i <- (1 - alpha) * F_i + alpha * n_i            # cluster frequency
+    F~_i = (F_i + epsilon) / (1 + num_codes * epsilon)  # Laplace smoothing
+    c_i <- c_i + alpha * (s_i - n_i * c_i) / F~_i
+    ```
+
+    Without smoothing this is exactly `c_i = M_i / F_i` for the moving sum
+    `M_i <- (1 - alpha) * M_i + alpha * s_i` of the usual formulation,
+    written incrementally. Two consequences: a code that no vector of the
+    batch uses has `n_i = s_i = 0` and keeps its value exactly (it does not
+    decay towards zero, as `M_i / F~_i` does when `F_i` shrinks), and the
+    update is linear in the batch statistics `n_i, s_i`. Both statistics are
+    normalised per query vector, and the weights are declared with
+    `aggregation="mean"`, so under a distribution strategy with equal
+    per-replica batches the mean over replicas of every assignment is the
+    update one replica would make with the whole global batch. `F` sums to
+    one at all times.
+
+    Initialisation: the codebook is drawn from a uniform variance-scaling
+    initializer (variance `1 / code_dim` per component, so code vectors have
+    norm about one, as in Sonnet) seeded with `seed`, and `F_i = 1 /
+    num_codes`. Distances and updates run in float32 even under a
+    mixed-precision policy.
+
+    Args:
+        num_codes: Positive integer, the number of codes `k` in the codebook.
+        code_dim: Positive integer, the dimension `d` of the query vectors
+            and of the codebook rows.
+        alpha: Float in `(0, 1]`, the EMA rate: the weight of the current
+            batch in the K-means update. The paper's population based
+            training samples it from `[1e-4, 1e-2]`; the default `1e-2`
+            (Sonnet's and the VQ-VAE paper's decay of 0.99) lets the
+            codebook follow the encoder with a time constant of 100 steps,
+            fast enough that codes do not fall behind early in training.
+        beta: Non-negative float, the weight of the commitment loss. The
+            default 0.25 is the VQ-VAE paper's; the paper tunes it per
+            architecture (its PBT samples `[0.1, 10]`).
+        epsilon: Positive float, the Laplace smoothing of the cluster
+            frequencies, which keeps the update finite for rare codes.
+        seed: Optional integer, the seed of the codebook initializer.
+        **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
+
+    Call arguments:
+        inputs: Float tensor `(batch, time, code_dim)` (any number of
+            leading axes) of query vectors.
+        training: Python boolean; when true, the codebook is updated with
+            the statistics of `inputs` (after quantising them with the
+            codebook as it was before the update).
+        return_codes: Python boolean; when true, also return the codes.
+
+    Returns:
+        The quantised queries, with the shape of `inputs` and the layer's
+        compute dtype, or a tuple `(quantised, codes)` with int32 `codes` of
+        shape `inputs.shape[:-1]` when `return_codes=True`.
+
+    Example:
+
+    >>> quantiser = VectorQuantiser(num_codes=256, code_dim=64)
+    >>> queries = keras.random.normal((2, 100, 64))
+    >>> quantised, codes = quantiser(queries, return_codes=True)
+    >>> quantised.shape, codes.shape
+    ((2, 100, 64), (2, 100))
+    >>> quantiser.decode(codes).shape
+    (2, 100, 64)
+    """
+
+    def __init__(
+        self,
+        num_codes,
+        code_dim,
+        alpha=1e-2,
+        beta=0.25,
+        epsilon=1e-5,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        _check_positive_int("num_codes", num_codes)
+        _check_positive_int("code_dim", code_dim)
+        if not 0.0 < alpha <= 1.0:
+            raise ValueError(
+                "Argument `alpha` (the EMA rate) must be in (0, 1]. "
+                f"Received: alpha={alpha}"
+            )
+        if beta < 0.0:
+            raise ValueError(
+                f"Argument `beta` must be non-negative. Received: beta={beta}"
+            )
+        if epsilon <= 0.0:
+            raise ValueError(
+                f"Argument `epsilon` must be positive. Received: epsilon={epsilon}"
+            )
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+            raise ValueError(
+                f"Argument `seed` must be an integer or None. Received: seed={seed}"
+            )
+        self.num_codes = num_codes
+        self.code_dim = code_dim
+        self.alpha = alpha
+        self.beta = beta
+        self.epsilon = epsilon
+        self.seed = seed
+        self.input_spec = keras.layers.InputSpec(min_ndim=2, axes={-1: code_dim})
+
+    def build(self, input_shape):
+        self.codebook = self.add_weight(
+            name="codebook",
+            shape=(self.num_codes, self.code_dim),
+            initializer=keras.initializers.VarianceScaling(
+                scale=1.0, mode="fan_out", distribution="uniform", seed=self.seed
+            ),
+            dtype="float32",
+            trainable=False,
+            autocast=False,
+            aggregation="mean",
+        )
+        self.cluster_frequency = self.add_weight(
+            name="cluster_frequency",
+            shape=(self.num_codes,),
+            initializer=keras.initializers.Constant(1.0 / self.num_codes),
+            dtype="float32",
+            trainable=False,
+            autocast=False,
+            aggregation="mean",
+        )
+
+    def distances(self, inputs):
+        """Squared Euclidean distances `(..., num_codes)` to every code."""
+        inputs = ops.cast(inputs, "float32")
+        codebook = ops.convert_to_tensor(self.codebook)
+        return (
+            ops.sum(ops.square(inputs), axis=-1, keepdims=True)
+            - 2.0 * ops.matmul(inputs, ops.transpose(codebook))
+            + ops.sum(ops.square(codebook), axis=-1)
+        )
+
+    def encode(self, inputs):
+        """Returns the int32 index of the nearest code, shape `inputs.shape[:-1]`."""
+        if not self.built:
+            self.build(inputs.shape)
+        return ops.cast(ops.argmin(self.distances(inputs), axis=-1), "int32")
+
+    def decode(self, codes):
+        """Returns the codebook rows `(..., code_dim)` of integer `codes`."""
+        if not self.built:
+            self.build(tuple(codes.shape) + (self.code_dim,))
+        vectors = ops.take(self.codebook, ops.cast(codes, "int32"), axis=0)
+        return ops.cast(vectors, self.compute_dtype)
+
+    def call(self, inputs, training=False, return_codes=False):
+        queries = ops.cast(inputs, "float32")
+        codes = self.encode(queries)
+        quantised = ops.stop_gradient(
+            ops.take(ops.convert_to_tensor(self.codebook), codes, axis=0)
+        )
+        self.add_loss(self.beta * ops.mean(ops.square(queries - quantised)))
+        if training and self.trainable:
+            self._update_codebook(queries, codes)
+        outputs = queries + ops.stop_gradient(quantised - queries)
+        outputs = ops.cast(outputs, self.compute_dtype)
+        if return_codes:
+            return outputs, codes
+        return outputs
+
+    def _update_codebook(self, queries, codes):
+        # The batch statistics n_i and s_i, normalised per query vector.
+        queries = ops.stop_gradient(ops.reshape(queries, (-1, self.code_dim)))
+        encodings = ops.one_hot(ops.reshape(codes, (-1,)), self.num_codes)
+        num_vectors = ops.cast(ops.shape(queries)[0], "float32")
+        batch_frequency = ops.sum(encodings, axis=0) / num_vectors
+        batch_sum = ops.matmul(ops.transpose(encodings), queries) / num_vectors
+
+        frequency = ops.convert_to_tensor(self.cluster_frequency)
+        self.cluster_frequency.assign(
+            (1.0 - self.alpha) * frequency + self.alpha * batch_frequency
+        )
+        # Under a distribution strategy the assignment is averaged over the
+        # replicas: read it back, so that every replica divides by the same
+        # global frequencies.
+        frequency = ops.convert_to_tensor(self.cluster_frequency)
+        smoothed = (frequency + self.epsilon) / (1.0 + self.num_codes * self.epsilon)
+        codebook = ops.convert_to_tensor(self.codebook)
+        step = batch_sum - batch_frequency[:, None] * codebook
+        self.codebook.assign(codebook + self.alpha * step / smoothed[:, None])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            num_codes=self.num_codes,
+            code_dim=self.code_dim,
+            alpha=self.alpha,
+            beta=self.beta,
+            epsilon=self.epsilon,
+            seed=self.seed,
+        )
+        return config
