@@ -3,6 +3,7 @@
 from keras_ada.models.ada import ADA
 from keras_ada.models.encoder import Encoder
 from keras_ada.models.modulator import Modulator
+from keras_ada.models.stack import Stack
 from keras_ada.models.wavenet import WaveNet
 
-__all__ = ["ADA", "Encoder", "Modulator", "WaveNet"]
+__all__ = ["ADA", "Encoder", "Modulator", "Stack", "WaveNet"]

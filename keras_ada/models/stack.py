@@ -1,0 +1,210 @@
+"""A hierarchy of autoregressive discrete autoencoders with a prior on top."""
+
+import json
+import math
+import os
+
+import keras
+import numpy as np
+
+from keras_ada.models.ada import ADA
+from keras_ada.models.wavenet import WaveNet
+
+STACK_FILE = "stack.json"
+FORMAT = "keras_ada.Stack"
+
+
+def level_filename(level: int, num_levels: int) -> str:
+    """The file of a stack's model in its directory: `level_<i>.keras` or `prior.keras`."""
+    return "prior.keras" if level == num_levels else f"level_{level}.keras"
+
+
+class Stack:
+    """Levels of ADAs (bottom first) and an unconditional prior on the top codes.
+
+    Level 0 is an ADA on audio; level `i > 0` is an ADA on the codes of level
+    `i - 1`; the prior is a `WaveNet` on the codes of the last level (paper,
+    section 4.4). Each is a normal Keras model, trained separately with `fit`
+    on the sequence it models: `codes_for_level(audio, i)` is that sequence for
+    model `i` (`i = num_levels` for the prior), obtained by encoding audio
+    through the levels below it.
+
+    A sequence modelled at level `i` has one step per `input_hop(i)` audio
+    samples; the prior's receptive field covers `receptive_field =
+    hop * prior.receptive_field` audio samples (`hop` the product of the
+    levels' hops).
+
+    Args:
+        levels: a list of `ADA` models, bottom first; level `i + 1` models the
+            codes of level `i` (its `num_classes` is level `i`'s `num_codes`).
+        prior: a `WaveNet` over the codes of the last level.
+
+    Example:
+
+    >>> stack = keras_ada.zoo.load("vqvae_amae_wavenet", scale="tiny")
+    >>> stack.hop, stack.num_levels
+    (64, 2)
+    >>> codes = stack.codes_for_level(audio, 2)  # what the prior trains on
+    >>> stack.save("runs/3.7")
+    >>> stack = Stack.load("runs/3.7")
+    """
+
+    def __init__(self, levels, prior):
+        levels = list(levels)
+        if not levels or not all(isinstance(level, ADA) for level in levels):
+            raise ValueError(
+                "`levels` must be a non-empty list of `ADA` models. "
+                f"Received: levels={levels!r}"
+            )
+        if not isinstance(prior, WaveNet):
+            raise ValueError(f"`prior` must be a `WaveNet`. Received: prior={prior!r}")
+        for index, (below, above) in enumerate(zip(levels, levels[1:] + [prior])):
+            if above.num_classes != below.num_codes:
+                raise ValueError(
+                    f"Model {index + 1} of the stack models the codes of level {index}, "
+                    f"so its `num_classes` must be {below.num_codes}. "
+                    f"Received: num_classes={above.num_classes}"
+                )
+        self.levels = levels
+        self.prior = prior
+
+    @property
+    def num_levels(self) -> int:
+        """Number of ADA levels (the prior not included)."""
+        return len(self.levels)
+
+    @property
+    def models(self) -> list:
+        """The levels, bottom first, then the prior: model `i` for `0 <= i <= n`."""
+        return self.levels + [self.prior]
+
+    @property
+    def hop(self) -> int:
+        """Audio samples per code of the top level: the product of the hops."""
+        return self.input_hop(self.num_levels)
+
+    @property
+    def receptive_field(self) -> int:
+        """The prior's receptive field in audio samples."""
+        return self.hop * self.prior.receptive_field
+
+    def model(self, level: int):
+        """Returns model `level`: ADA `level` for `level < num_levels`, else the prior."""
+        self._check_level(level)
+        return self.models[level]
+
+    def input_hop(self, level: int) -> int:
+        """Audio samples per step of the sequence that model `level` models."""
+        self._check_level(level)
+        return math.prod(ada.hop for ada in self.levels[:level])
+
+    def codes_for_level(self, audio, level: int, batch_size: int | None = None):
+        """Returns the sequence that model `level` models, for a batch of audio.
+
+        Level 0 is the audio itself; level `i` is the codes that ADA `i - 1`
+        gives for level `i - 1`'s sequence.
+
+        Args:
+            audio: int mu-law audio `(batch, time)`, `time` a multiple of
+                `input_hop(level)`.
+            level: `0 <= level <= num_levels`.
+            batch_size: optional number of sequences encoded at once.
+
+        Returns:
+            A numpy int32 array `(batch, time // input_hop(level))`.
+        """
+        sequence = self._audio_for_level(audio, level)
+        for ada in self.levels[:level]:
+            sequence = _encode(ada, sequence, batch_size)
+        return sequence
+
+    def encode(self, audio, batch_size: int | None = None) -> list:
+        """Returns the code sequences of every level for a batch of audio, bottom first.
+
+        `audio` is `(batch, time)` int mu-law audio, `time` a multiple of `hop`.
+        """
+        sequence = self._audio_for_level(audio, self.num_levels)
+        codes = []
+        for ada in self.levels:
+            sequence = _encode(ada, sequence, batch_size)
+            codes.append(sequence)
+        return codes
+
+    def save(self, path: str):
+        """Saves the stack to a directory: one `.keras` file per model and `stack.json`."""
+        os.makedirs(path, exist_ok=True)
+        for level, model in enumerate(self.models):
+            model.save(os.path.join(path, level_filename(level, self.num_levels)))
+        write_stack_file(path, self.num_levels)
+
+    @classmethod
+    def load(cls, path: str, compile: bool = True) -> "Stack":
+        """Loads a stack saved by `save()` (or trained level by level into `path`)."""
+        num_levels = read_stack_file(path)
+        models = []
+        for level in range(num_levels + 1):
+            filename = os.path.join(path, level_filename(level, num_levels))
+            if not os.path.exists(filename):
+                raise FileNotFoundError(
+                    f"The stack in {path!r} has no model {level} "
+                    f"({level_filename(level, num_levels)}): train it first."
+                )
+            models.append(keras.saving.load_model(filename, compile=compile))
+        return cls(models[:-1], models[-1])
+
+    def _audio_for_level(self, audio, level):
+        self._check_level(level)
+        sequence = np.asarray(keras.ops.convert_to_numpy(audio)).astype("int32")
+        if sequence.ndim != 2 or sequence.shape[1] % self.input_hop(level):
+            raise ValueError(
+                "`audio` must have shape (batch, time) with `time` a multiple of "
+                f"{self.input_hop(level)} to be encoded to level {level}. "
+                f"Received: audio.shape={sequence.shape}"
+            )
+        return sequence
+
+    def _check_level(self, level):
+        if not isinstance(level, int) or not 0 <= level <= self.num_levels:
+            raise ValueError(
+                f"`level` must be an integer in [0, {self.num_levels}] (0 to "
+                f"{self.num_levels - 1} the ADAs, {self.num_levels} the prior). "
+                f"Received: level={level!r}"
+            )
+
+    def __repr__(self):
+        names = ", ".join(model.name for model in self.models)
+        return f"<Stack levels+prior=[{names}] hop={self.hop} rf={self.receptive_field}>"
+
+
+def write_stack_file(path: str, num_levels: int):
+    """Writes the `stack.json` that marks `path` as a stack directory."""
+    os.makedirs(path, exist_ok=True)
+    description = dict(
+        format=FORMAT,
+        num_levels=num_levels,
+        files=[level_filename(level, num_levels) for level in range(num_levels + 1)],
+    )
+    with open(os.path.join(path, STACK_FILE), "w") as file:
+        json.dump(description, file, indent=2)
+
+
+def read_stack_file(path: str) -> int:
+    """Returns the number of levels of the stack directory `path`."""
+    filename = os.path.join(path, STACK_FILE)
+    if not os.path.exists(filename):
+        raise FileNotFoundError(f"{path!r} is not a stack directory: no {STACK_FILE}.")
+    with open(filename) as file:
+        description = json.load(file)
+    if description.get("format") != FORMAT:
+        raise ValueError(f"{filename!r} does not describe a {FORMAT}.")
+    return int(description["num_levels"])
+
+
+def _encode(ada, sequence, batch_size):
+    """Encodes a numpy batch with one ADA, `batch_size` sequences at a time."""
+    batch_size = batch_size or len(sequence)
+    chunks = [
+        keras.ops.convert_to_numpy(ada.encode(sequence[start : start + batch_size]))
+        for start in range(0, len(sequence), batch_size)
+    ]
+    return np.concatenate(chunks, axis=0).astype("int32")

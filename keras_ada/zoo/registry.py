@@ -1,0 +1,328 @@
+"""Named models of the paper's tables: resolve a name to a configuration, build it.
+
+A configuration is a plain dict, built from the data in `presets.py`:
+
+- WaveNet (`kind="wavenet"`): the `keras_ada.models.WaveNet` arguments.
+- ADA (`kind="ada"`): `num_classes`, `num_codes`, `hop`, `input_format`,
+  `embedding_dim` and one dict per part: `quantiser` (`type` `"vq"` or `"amae"`
+  and that layer's arguments), `encoder`, `modulator`,
+  `local_model` (their sizes).
+- Stack (`kind="stack"`): `levels`, a list of ADA configurations (bottom first),
+  and `prior`, a WaveNet configuration.
+
+Overrides replace values: `load("vqvae_hop8", hop=16, local_model={"stages": 6})`
+changes the hop and merges into the local model's sizes; for a stack,
+`levels=[{...}, None]` and `prior={...}` are overrides of the parts.
+"""
+
+import copy
+import os
+
+import keras
+import numpy as np
+
+from keras_ada.layers.argmax_quantiser import ArgmaxQuantiser
+from keras_ada.layers.vector_quantiser import VectorQuantiser
+from keras_ada.models.ada import ADA
+from keras_ada.models.encoder import Encoder
+from keras_ada.models.modulator import Modulator
+from keras_ada.models.stack import Stack
+from keras_ada.models.wavenet import WaveNet
+from keras_ada.zoo.presets import NUM_CLASSES
+from keras_ada.zoo.presets import NUM_CODES
+from keras_ada.zoo.presets import PRESETS
+from keras_ada.zoo.presets import SCALES
+from keras_ada.zoo.presets import SIZES
+from keras_ada.zoo.presets import TRAINING
+
+# The arguments of each quantiser type, besides `num_codes`.
+QUANTISER_ARGUMENTS = {
+    "vq": ("code_dim", "alpha", "beta", "epsilon", "seed"),
+    "amae": ("nu", "projection", "epsilon"),
+}
+
+
+def names() -> list[str]:
+    """Returns the names of every model of the zoo, in the order of the paper."""
+    return list(PRESETS)
+
+
+def rows() -> dict[str, str]:
+    """Returns the paper's row ids (`"1.1"`, ..., `"3.7"`) and their model names."""
+    table = {row: name for name, preset in PRESETS.items() for row in preset["rows"]}
+    return dict(sorted(table.items(), key=lambda item: tuple(map(int, item[0].split(".")))))
+
+
+def resolve(name: str) -> str:
+    """Returns the model name of a name or a row id; fails listing the valid ones."""
+    if name in PRESETS:
+        return name
+    table = rows()
+    if name in table:
+        return table[name]
+    raise ValueError(
+        f"Unknown zoo model. Expected one of the names {names()} or one of the row "
+        f"ids {list(table)}. Received: name={name!r}"
+    )
+
+
+def describe(name: str) -> str:
+    """Returns the one-line description of a model (name or row id)."""
+    return PRESETS[resolve(name)]["description"]
+
+
+def kind(name: str) -> str:
+    """Returns `"wavenet"`, `"ada"` or `"stack"` for a model name or row id."""
+    return PRESETS[resolve(name)]["kind"]
+
+
+def training_defaults(scale: str = "paper") -> dict:
+    """Returns the default global batch size and excerpt length of a scale."""
+    _check_scale(scale)
+    return dict(TRAINING[scale])
+
+
+def config(name: str, scale: str = "paper", **overrides) -> dict:
+    """Returns the configuration of a zoo model, with overrides applied.
+
+    Args:
+        name: a model name from `names()` or a row id such as `"3.7"`.
+        scale: `"paper"` (appendix A), `"small"` (one GPU) or `"tiny"` (CPU).
+        **overrides: values replacing those of the configuration; a dict value
+            merges into the part of that name.
+
+    Returns:
+        A dict that `build()` turns into a model.
+    """
+    _check_scale(scale)
+    name = resolve(name)
+    preset = PRESETS[name]
+    if preset["kind"] == "stack":
+        return _stack_config(preset, scale, overrides)
+    return _apply_overrides(_model_config(name, scale), overrides, name)
+
+
+def build(config: dict):
+    """Builds the (unbuilt, uncompiled) model of a configuration from `config()`."""
+    config = copy.deepcopy(config)
+    kind = config.pop("kind")
+    name = config.pop("name", None)
+    if kind == "wavenet":
+        return WaveNet(**config, name=name)
+    if kind == "ada":
+        return _build_ada(config, name)
+    if kind == "stack":
+        return Stack([build(level) for level in config["levels"]], build(config["prior"]))
+    raise ValueError(
+        f"`kind` must be one of ('wavenet', 'ada', 'stack'). Received: kind={kind!r}"
+    )
+
+
+def load(name: str, scale: str = "paper", weights: str | None = None, **overrides):
+    """Builds a zoo model by name or row id, optionally loading saved weights.
+
+    Args:
+        name: a model name from `names()` or a row id such as `"1.2"`.
+        scale: `"paper"`, `"small"` or `"tiny"`.
+        weights: optional path to saved weights: a `.keras` or `.weights.h5` file
+            for a WaveNet or an ADA, a directory written by `Stack.save` for a
+            stack. The configuration must match the one the weights were saved
+            with.
+        **overrides: configuration overrides, see `config()`.
+
+    Returns:
+        A `WaveNet`, an `ADA` or a `Stack`. Models are not compiled:
+        `model.compile()` gives the paper's optimiser.
+
+    Example:
+
+    >>> ada = keras_ada.zoo.load("vqvae_hop8", scale="tiny")
+    >>> ada.hop, ada.local_model.receptive_field
+    (8, 32)
+    >>> keras_ada.zoo.load("3.7").receptive_field  # audio samples
+    393216
+    """
+    model = build(config(name, scale, **overrides))
+    if weights is not None:
+        load_weights(model, weights)
+    return model
+
+
+def load_weights(model, path: str):
+    """Loads saved weights into a zoo model (a `Stack` from a directory)."""
+    if isinstance(model, Stack):
+        if not os.path.isdir(path):
+            raise ValueError(
+                "The weights of a stack are a directory written by `Stack.save`. "
+                f"Received: weights={path!r}"
+            )
+        saved = Stack.load(path, compile=False)
+        for target, source in zip(model.models, saved.models):
+            build_model(target)
+            target.set_weights(source.get_weights())
+        return model
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No weights file at {path!r}.")
+    build_model(model)
+    model.load_weights(path)
+    return model
+
+
+def build_model(model):
+    """Creates the weights of a WaveNet or an ADA by calling it on a short input."""
+    if not model.built:
+        length = getattr(model, "hop", 1)
+        model(np.zeros((1, length), "int32"))
+    return model
+
+
+def _check_scale(scale):
+    if scale not in SCALES:
+        raise ValueError(f"`scale` must be one of {SCALES}. Received: scale={scale!r}")
+
+
+def _model_config(name, scale):
+    preset = PRESETS[name]
+    sizes = SIZES[scale]
+    input_format = preset["input_format"]
+    embedding_dim = sizes["embedding_dim"] if input_format == "embedding" else None
+    if preset["kind"] == "wavenet":
+        return dict(
+            kind="wavenet",
+            name=name,
+            num_classes=NUM_CLASSES,
+            input_format=input_format,
+            embedding_dim=embedding_dim,
+            **sizes[preset["network"]],
+        )
+    if "local_stages" in preset:
+        local_model = dict(sizes["code_local_model"], stages=preset["local_stages"])
+    else:
+        local_model = dict(sizes["local_model"])
+    return dict(
+        kind="ada",
+        name=name,
+        num_classes=NUM_CLASSES,
+        num_codes=NUM_CODES,
+        hop=preset["hop"],
+        input_format=input_format,
+        embedding_dim=embedding_dim,
+        quantiser=_quantiser_config(preset["quantiser"], sizes),
+        encoder=dict(sizes["conditioning"]),
+        modulator=dict(sizes["conditioning"]),
+        local_model=local_model,
+    )
+
+
+def _quantiser_config(quantiser, sizes):
+    if quantiser == "vq":
+        return dict(type="vq", code_dim=sizes["code_dim"], alpha=1e-2, beta=0.25)
+    projection = "softmax" if quantiser == "amae_softmax" else "relu"
+    return dict(type="amae", nu=0.1, projection=projection)
+
+
+def _apply_overrides(config, overrides, where):
+    """Returns `config` with `overrides` applied; dict values merge into parts."""
+    config = copy.deepcopy(config)
+    settable = sorted(key for key in config if key not in ("kind", "name"))
+    for key, value in overrides.items():
+        if key not in settable:
+            raise ValueError(
+                f"Unknown override for {where!r}. Expected one of {settable}. "
+                f"Received: {key}={value!r}"
+            )
+        if isinstance(config[key], dict):
+            if not isinstance(value, dict):
+                raise ValueError(
+                    f"The override of the part {key!r} of {where!r} must be a dict "
+                    f"of its values {sorted(config[key])}. Received: {key}={value!r}"
+                )
+            config[key] = _merge_part(config[key], value, f"{where}.{key}")
+        else:
+            config[key] = value
+    return config
+
+
+def _merge_part(part, value, where):
+    if "type" in part:  # A quantiser: the arguments of its (new) type.
+        quantiser_type = value.get("type", part["type"])
+        if quantiser_type not in QUANTISER_ARGUMENTS:
+            raise ValueError(
+                f"The quantiser `type` of {where!r} must be one of "
+                f"{tuple(QUANTISER_ARGUMENTS)}. Received: type={quantiser_type!r}"
+            )
+        valid = {"type", *QUANTISER_ARGUMENTS[quantiser_type]}
+        part = {key: item for key, item in part.items() if key in valid}
+    else:
+        valid = set(part)
+    unknown = sorted(set(value) - valid)
+    if unknown:
+        raise ValueError(
+            f"Unknown override for {where!r}. Expected keys among {sorted(valid)}. "
+            f"Received: {unknown}"
+        )
+    return {**part, **value}
+
+
+def _stack_config(preset, scale, overrides):
+    unknown = sorted(set(overrides) - {"levels", "prior"})
+    if unknown:
+        raise ValueError(
+            "A stack takes the overrides `levels` (one dict or None per level) and "
+            f"`prior` (a dict). Received: {unknown}"
+        )
+    level_names = preset["levels"]
+    level_overrides = overrides.get("levels") or [None] * len(level_names)
+    if len(level_overrides) != len(level_names):
+        raise ValueError(
+            f"`levels` must hold one override (a dict or None) per level, "
+            f"{len(level_names)} in all. Received: levels={level_overrides!r}"
+        )
+    levels = []
+    num_classes = NUM_CLASSES
+    for level_name, level_override in zip(level_names, level_overrides):
+        level = _apply_overrides(
+            _model_config(level_name, scale), level_override or {}, level_name
+        )
+        level["num_classes"] = num_classes
+        num_classes = level["num_codes"]
+        levels.append(level)
+    prior = _apply_overrides(
+        _model_config(preset["prior"], scale), overrides.get("prior") or {}, preset["prior"]
+    )
+    prior["num_classes"] = num_classes
+    return dict(kind="stack", levels=levels, prior=prior)
+
+
+def _build_ada(config, name):
+    config = dict(config)
+    quantiser_config = dict(config.pop("quantiser"))
+    quantiser_type = quantiser_config.pop("type")
+    num_classes = config["num_classes"]
+    num_codes = config["num_codes"]
+    hop = config["hop"]
+    representation = dict(
+        input_format=config["input_format"], embedding_dim=config["embedding_dim"]
+    )
+    if quantiser_type == "vq":
+        quantiser = VectorQuantiser(num_codes, **quantiser_config, name="quantiser")
+    else:
+        quantiser = ArgmaxQuantiser(num_codes, **quantiser_config, name="quantiser")
+    local_model = WaveNet(
+        num_classes=num_classes, **representation, **config["local_model"], name="local_model"
+    )
+    encoder = Encoder(
+        num_classes=num_classes,
+        query_dim=quantiser.code_dim,
+        hop=hop,
+        **representation,
+        **config["encoder"],
+        name="encoder",
+    )
+    modulator = Modulator(
+        condition_channels=local_model.condition_channels,
+        hop=hop,
+        **config["modulator"],
+        name="modulator",
+    )
+    return ADA(encoder, quantiser, modulator, local_model, name=name)
