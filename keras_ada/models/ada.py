@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_ada import sampling
 from keras_ada.layers.perplexity import codebook_perplexity
 from keras_ada.models.autoregressive_model import AutoregressiveModel
 
@@ -103,6 +104,25 @@ class ADA(AutoregressiveModel):
     def condition(self, codes):
         """Local-model biases `(batch, codes * hop, channels)` for a code sequence."""
         return self.modulator(self.quantiser.decode(codes))
+
+    def decode(self, codes, temperature=1.0, seed=None, **kwargs):
+        """Renders codes `(batch, n)` to the level below, `(batch, n * hop)`.
+
+        Samples the local model incrementally, conditioned on
+        `self.condition(codes)`.
+
+        Args:
+            codes: int codes `(batch, n)`.
+            temperature: the local model's sampling temperature; 0 is greedy.
+            seed: integer seed; the same seed gives the same output.
+            **kwargs: `prime`, `chunk_size`, `return_logits`, `verbose`; see
+                `keras_ada.sampling.decode`.
+
+        Returns:
+            An int32 NumPy array `(batch, n * hop)`: mu-law classes for a
+            level-1 ADA, codes of the level below for a higher level.
+        """
+        return sampling.decode(self, codes, temperature=temperature, seed=seed, **kwargs)
 
     def logits_and_targets(self, x, y, y_pred):
         return y_pred["logits"], x if y is None else y
