@@ -3,8 +3,8 @@ import pytest
 from keras import ops
 
 import keras
-from keras_ada.layers.argmax_quantiser import ArgmaxQuantiser
-from keras_ada.layers.vector_quantiser import VectorQuantiser
+from keras_ada.layers import ArgmaxQuantiser
+from keras_ada.layers import VectorQuantiser
 from keras_ada.models import ADA
 from keras_ada.models import Encoder
 from keras_ada.models import Modulator
