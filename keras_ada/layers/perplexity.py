@@ -26,10 +26,12 @@ def codebook_perplexity(codes, num_codes: int):
 
     Example:
 
-    >>> codebook_perplexity(np.array([[0, 1], [2, 3]]), num_codes=4)  # 4.0
-    >>> codebook_perplexity(np.array([[5, 5], [5, 5]]), num_codes=8)  # 1.0
+    ```python
+    codebook_perplexity(np.array([[0, 1], [2, 3]]), num_codes=4)  # 4.0
+    codebook_perplexity(np.array([[5, 5], [5, 5]]), num_codes=8)  # 1.0
+    ```
     """
-    if not isinstance(num_codes, int) or num_codes < 1:
+    if not isinstance(num_codes, int) or isinstance(num_codes, bool) or num_codes < 1:
         raise ValueError(
             "Argument `num_codes` must be a positive integer. "
             f"Received: num_codes={num_codes}"

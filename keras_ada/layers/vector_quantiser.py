@@ -40,17 +40,19 @@ class VectorQuantiser(keras.layers.Layer):
     c_i <- c_i + alpha * (s_i - n_i * c_i) / F~_i
     ```
 
-    Without smoothing this is exactly `c_i = M_i / F_i` for the moving sum
-    `M_i <- (1 - alpha) * M_i + alpha * s_i` of the usual formulation,
-    written incrementally. Two consequences: a code that no vector of the
-    batch uses has `n_i = s_i = 0` and keeps its value exactly (it does not
-    decay towards zero, as `M_i / F~_i` does when `F_i` shrinks), and the
-    update is linear in the batch statistics `n_i, s_i`. Both statistics are
-    normalised per query vector, and the weights are declared with
-    `aggregation="mean"`, so under a distribution strategy with equal
-    per-replica batches the mean over replicas of every assignment is the
-    update one replica would make with the whole global batch. `F` sums to
-    one at all times.
+    Up to the smoothing, this is exactly `c_i = M_i / F_i` for the moving
+    sum `M_i <- (1 - alpha) * M_i + alpha * s_i` of the usual formulation
+    (Sonnet, EnCodec), written incrementally so that only two non-trainable
+    weights are kept: `codebook` (`c`, shape `(num_codes, code_dim)`) and
+    `cluster_frequency` (`F`, shape `(num_codes,)`, summing to one). Two
+    consequences. A code that no vector of the batch uses has `n_i = s_i = 0`
+    and keeps its value exactly, instead of decaying towards zero as
+    `M_i / F~_i` does once `F_i` shrinks to the order of `epsilon`. And the
+    update is linear in the per-vector statistics `n_i` and `s_i`: both
+    weights are declared with `aggregation="mean"`, so under a distribution
+    strategy whose replicas see equally large batches, the mean over replicas
+    of each assignment is the update a single replica would make with the
+    whole global batch.
 
     Initialisation: the codebook is drawn from a uniform variance-scaling
     initializer (variance `1 / code_dim` per component, so code vectors have
@@ -72,7 +74,8 @@ class VectorQuantiser(keras.layers.Layer):
             default 0.25 is the VQ-VAE paper's; the paper tunes it per
             architecture (its PBT samples `[0.1, 10]`).
         epsilon: Positive float, the Laplace smoothing of the cluster
-            frequencies, which keeps the update finite for rare codes.
+            frequencies (which sum to one), keeping the update finite and
+            damped for rarely used codes.
         seed: Optional integer, the seed of the codebook initializer.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
 
@@ -179,7 +182,7 @@ class VectorQuantiser(keras.layers.Layer):
     def decode(self, codes):
         """Returns the codebook rows `(..., code_dim)` of integer `codes`."""
         if not self.built:
-            self.build(tuple(codes.shape) + (self.code_dim,))
+            self.build((None, self.code_dim))
         vectors = ops.take(self.codebook, ops.cast(codes, "int32"), axis=0)
         return ops.cast(vectors, self.compute_dtype)
 
@@ -201,7 +204,9 @@ class VectorQuantiser(keras.layers.Layer):
     def _update_codebook(self, queries, codes):
         # The batch statistics n_i and s_i, normalised per query vector.
         queries = ops.stop_gradient(ops.reshape(queries, (-1, self.code_dim)))
-        encodings = ops.one_hot(ops.reshape(codes, (-1,)), self.num_codes)
+        encodings = ops.one_hot(
+            ops.reshape(codes, (-1,)), self.num_codes, dtype="float32"
+        )
         num_vectors = ops.cast(ops.shape(queries)[0], "float32")
         batch_frequency = ops.sum(encodings, axis=0) / num_vectors
         batch_sum = ops.matmul(ops.transpose(encodings), queries) / num_vectors

@@ -7,6 +7,7 @@ import os
 import keras
 import numpy as np
 
+from keras_ada import sampling
 from keras_ada.models.ada import ADA
 from keras_ada.models.wavenet import WaveNet
 
@@ -129,6 +130,59 @@ class Stack:
             sequence = _encode(ada, sequence, batch_size)
             codes.append(sequence)
         return codes
+
+    def sample(
+        self,
+        seconds: float,
+        batch_size: int = 1,
+        temperatures=1.0,
+        seed: int | None = None,
+        **kwargs,
+    ):
+        """Samples audio top down: the prior's codes, then every level's decoder.
+
+        Args:
+            seconds: duration at 16 kHz, rounded up to whole top-level codes.
+            batch_size: number of samples.
+            temperatures: a scalar, or one per model in `models` order (levels
+                bottom first, then the prior); 0 is greedy.
+            seed: integer seed; the same seed gives the same audio.
+            **kwargs: `sample_rate`, `return_codes`, `verbose`; see
+                `keras_ada.sampling.sample_stack`.
+
+        Returns:
+            Mu-law audio classes, an int32 numpy array `(batch, time)`;
+            `keras_ada.ops.mu_law_decode` turns them into a waveform in [-1, 1].
+
+        Example:
+
+        >>> audio = stack.sample(10.0, batch_size=4, temperatures=[0.9, 1.0, 1.0])
+        >>> waveform = keras_ada.ops.mu_law_decode(audio)
+        """
+        return sampling.sample_stack(
+            self, seconds, batch_size=batch_size, temperatures=temperatures, seed=seed,
+            **kwargs,
+        )
+
+    def reconstruct(self, audio, num_levels: int | None = None, temperatures=1.0,
+                    seed: int | None = None, **kwargs):
+        """Encodes audio through the levels and decodes it back down by sampling.
+
+        Args:
+            audio: int mu-law audio `(batch, time)` or a float waveform in
+                [-1, 1]; `time` a multiple of the hop of the levels used.
+            num_levels: levels to go up before decoding; all by default.
+            temperatures: a scalar, or one per model in `models` order.
+            seed: integer seed.
+            **kwargs: `verbose`; see `keras_ada.sampling.reconstruct_stack`.
+
+        Returns:
+            The reconstruction, int32 mu-law classes `(batch, time)`.
+        """
+        return sampling.reconstruct_stack(
+            self, audio, num_levels=num_levels, temperatures=temperatures, seed=seed,
+            **kwargs,
+        )
 
     def save(self, path: str):
         """Saves the stack to a directory: one `.keras` file per model and `stack.json`."""

@@ -1,10 +1,16 @@
-"""Sampling through the levels of a hierarchy: ADA decoding."""
+"""Sampling through the levels of a hierarchy: ADA decoding, stack sampling."""
+
+import math
 
 import numpy as np
 from keras import ops
 
+from keras_ada.ops import mu_law_encode
+from keras_ada.sampling.categorical import resolve_seed
 from keras_ada.sampling.incremental import DEFAULT_CHUNK_SIZE
 from keras_ada.sampling.incremental import sampler_for
+
+SAMPLE_RATE = 16000
 
 
 def code_rate_condition(ada, codes):
@@ -79,3 +85,102 @@ def decode(ada, codes, temperature=1.0, seed=None, prime=None,
     if prime is not None:
         samples = np.concatenate([prime, samples], axis=1)
     return (samples, outputs[1]) if return_logits else samples
+
+
+def _per_model(name, value, stack):
+    """A scalar, or one value per model of the stack (bottom first, prior last)."""
+    count = stack.num_levels + 1
+    values = np.asarray(value, "float32")
+    if values.ndim == 0:
+        values = np.full(count, values)
+    if values.shape != (count,):
+        raise ValueError(
+            f"`{name}` must be a scalar or {count} values, one per model of the stack "
+            f"(levels bottom first, then the prior). Received: {name}={value!r}"
+        )
+    return [float(v) for v in values]
+
+
+def _model_seeds(seed, count):
+    seed = resolve_seed(seed)
+    return [int(s) % (2**31 - 1) for s in np.random.SeedSequence(seed).generate_state(count)]
+
+
+def sample_stack(stack, seconds, batch_size=1, temperatures=1.0, seed=None,
+                 sample_rate=SAMPLE_RATE, return_codes=False, verbose="auto"):
+    """Samples audio from a hierarchy: prior codes, then each level's decoder.
+
+    The prior samples the top-level codes; every ADA, top down, renders its codes
+    to the sequence below, the last one to mu-law audio.
+
+    Args:
+        stack: a `keras_ada.models.Stack`.
+        seconds: duration; rounded up to a whole number of top-level codes
+            (`stack.hop` audio samples each).
+        batch_size: number of samples.
+        temperatures: a scalar, or one per model in `stack.models` order (the
+            levels bottom first, then the prior).
+        seed: integer seed; every model gets its own seed derived from it.
+        sample_rate: audio samples per second (16 kHz in the paper).
+        return_codes: whether to also return the sampled codes of every level.
+        verbose: progress bars, `"auto"`, 0 or 1.
+
+    Returns:
+        Mu-law audio classes, an int32 NumPy array `(batch, steps * stack.hop)`
+        (`keras_ada.ops.mu_law_decode` gives the waveform in [-1, 1]); with
+        `return_codes`, also the list of code sequences, bottom level first.
+    """
+    if not seconds > 0:
+        raise ValueError(f"`seconds` must be positive. Received: seconds={seconds}")
+    temperatures = _per_model("temperatures", temperatures, stack)
+    seeds = _model_seeds(seed, stack.num_levels + 1)
+    steps = math.ceil(seconds * sample_rate / stack.hop)
+    sequence = stack.prior.generate(
+        steps, batch_size=batch_size, temperature=temperatures[-1], seed=seeds[-1],
+        verbose=verbose,
+    )
+    codes = [sequence]
+    for level in reversed(range(stack.num_levels)):
+        sequence = stack.levels[level].decode(
+            sequence, temperature=temperatures[level], seed=seeds[level], verbose=verbose
+        )
+        codes.insert(0, sequence)
+    audio = codes.pop(0)
+    return (audio, codes) if return_codes else audio
+
+
+def reconstruct_stack(stack, audio, num_levels=None, temperatures=1.0, seed=None,
+                      verbose="auto"):
+    """Encodes audio through the levels, then decodes it back down by sampling.
+
+    Args:
+        stack: a `keras_ada.models.Stack`.
+        audio: int mu-law classes `(batch, time)`, or a float waveform in
+            [-1, 1] (mu-law encoded first); `time` a multiple of the hop of the
+            levels used.
+        num_levels: how many levels to go up before decoding; all by default.
+        temperatures: a scalar, or one per model in `stack.models` order (the
+            prior's is unused).
+        seed: integer seed; every level gets its own seed derived from it.
+        verbose: progress bars, `"auto"`, 0 or 1.
+
+    Returns:
+        The reconstruction, int32 mu-law classes `(batch, time)`.
+    """
+    num_levels = stack.num_levels if num_levels is None else num_levels
+    if not isinstance(num_levels, int) or not 1 <= num_levels <= stack.num_levels:
+        raise ValueError(
+            f"`num_levels` must be an integer in [1, {stack.num_levels}]. "
+            f"Received: num_levels={num_levels!r}"
+        )
+    audio = ops.convert_to_tensor(audio)
+    if "float" in str(audio.dtype):
+        audio = mu_law_encode(audio, stack.levels[0].num_classes)
+    temperatures = _per_model("temperatures", temperatures, stack)
+    seeds = _model_seeds(seed, stack.num_levels + 1)
+    sequence = stack.codes_for_level(audio, num_levels)
+    for level in reversed(range(num_levels)):
+        sequence = stack.levels[level].decode(
+            sequence, temperature=temperatures[level], seed=seeds[level], verbose=verbose
+        )
+    return sequence
