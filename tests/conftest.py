@@ -18,14 +18,11 @@ import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 _cpus = tf.config.list_physical_devices("CPU")
-if _cpus and len(tf.config.list_logical_devices("CPU")) < 2:
-    try:
-        tf.config.set_logical_device_configuration(
-            _cpus[0],
-            [tf.config.LogicalDeviceConfiguration()] * 2,
-        )
-    except RuntimeError:  # TensorFlow was already initialised by an import.
-        pass
+# Asking for logical devices would initialise TensorFlow and freeze the split.
+if _cpus and tf.config.get_logical_device_configuration(_cpus[0]) is None:
+    tf.config.set_logical_device_configuration(
+        _cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2
+    )
 
 
 @pytest.fixture(autouse=True)
