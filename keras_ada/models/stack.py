@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import weakref
 
 import keras
 import numpy as np
@@ -115,9 +116,7 @@ class Stack:
             A numpy int32 array `(batch, time // input_hop(level))`.
         """
         sequence = self._audio_for_level(audio, level)
-        for ada in self.levels[:level]:
-            sequence = _encode(ada, sequence, batch_size)
-        return sequence
+        return encode_levels(self.levels[:level], sequence, batch_size)
 
     def encode(self, audio, batch_size: int | None = None) -> list:
         """Returns the code sequences of every level for a batch of audio, bottom first.
@@ -127,7 +126,7 @@ class Stack:
         sequence = self._audio_for_level(audio, self.num_levels)
         codes = []
         for ada in self.levels:
-            sequence = _encode(ada, sequence, batch_size)
+            sequence = encode_levels([ada], sequence, batch_size)
             codes.append(sequence)
         return codes
 
@@ -254,11 +253,40 @@ def read_stack_file(path: str) -> int:
     return int(description["num_levels"])
 
 
+def encode_levels(levels, sequence, batch_size: int | None = None):
+    """Encodes int sequences `(batch, time)` through ADAs in turn, bottom first.
+
+    Returns:
+        numpy int32 codes `(batch, time // hop)`, `hop` the product of the hops.
+    """
+    sequence = np.asarray(keras.ops.convert_to_numpy(sequence)).astype("int32")
+    for ada in levels:
+        sequence = _encode(ada, sequence, batch_size)
+    return sequence
+
+
+class _Encoding(keras.Model):
+    """`ada.encode` as a model, so that `predict_on_batch` compiles it."""
+
+    def __init__(self, ada, **kwargs):
+        super().__init__(**kwargs)
+        self.ada = ada
+
+    def call(self, inputs):
+        return self.ada.encode(inputs)
+
+
+_ENCODINGS = weakref.WeakKeyDictionary()
+
+
 def _encode(ada, sequence, batch_size):
     """Encodes a numpy batch with one ADA, `batch_size` sequences at a time."""
+    if ada not in _ENCODINGS:
+        _ENCODINGS[ada] = _Encoding(ada)
+    encoding = _ENCODINGS[ada]
     batch_size = batch_size or len(sequence)
     chunks = [
-        keras.ops.convert_to_numpy(ada.encode(sequence[start : start + batch_size]))
+        np.asarray(encoding.predict_on_batch(sequence[start : start + batch_size]))
         for start in range(0, len(sequence), batch_size)
     ]
     return np.concatenate(chunks, axis=0).astype("int32")

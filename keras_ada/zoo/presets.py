@@ -102,12 +102,13 @@ SIZES = {
     },
 }
 
-# Training defaults per scale (not given by the paper): global batch size and
-# excerpt length in timesteps of the sequence a model is trained on.
+# Training defaults per scale: global batch size and excerpt length (timesteps of
+# the sequence a model trains on) are not given by the paper; steps are (500,000
+# for ADAs, 200,000 for unconditional WaveNets, `wavenet_steps`).
 TRAINING = {
-    "paper": dict(batch_size=32, length=16384),
-    "small": dict(batch_size=16, length=8192),
-    "tiny": dict(batch_size=8, length=512),
+    "paper": dict(batch_size=32, length=16384, steps=500_000, wavenet_steps=200_000),
+    "small": dict(batch_size=16, length=8192, steps=50_000, wavenet_steps=20_000),
+    "tiny": dict(batch_size=8, length=512, steps=200, wavenet_steps=200),
 }
 
 PRESETS = {

@@ -76,10 +76,18 @@ def kind(name: str) -> str:
     return PRESETS[resolve(name)]["kind"]
 
 
-def training_defaults(scale: str = "paper") -> dict:
-    """Returns the default global batch size and excerpt length of a scale."""
+def training_defaults(name: str, scale: str = "paper") -> dict:
+    """Returns the default `batch_size`, excerpt `length` and `steps` of a model.
+
+    Unconditional WaveNets (and stacks' priors) train for fewer steps than ADAs,
+    as in the paper (200,000 and 500,000 at paper scale).
+    """
     _check_scale(scale)
-    return dict(TRAINING[scale])
+    defaults = dict(TRAINING[scale])
+    wavenet_steps = defaults.pop("wavenet_steps")
+    if kind(name) == "wavenet":
+        defaults["steps"] = wavenet_steps
+    return defaults
 
 
 def config(name: str, scale: str = "paper", **overrides) -> dict:

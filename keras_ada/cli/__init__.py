@@ -1,0 +1,51 @@
+"""The `keras-ada` command line (also `python -m keras_ada`).
+
+Each subcommand is a module of this package with two functions:
+`add_parser(subparsers)` adds its `argparse` subparser and `run(args)` runs it.
+To add a subcommand, add its module name to `COMMANDS`. Modules import Keras
+inside `run`, so that `--backend` can choose the backend first and `--help` is
+fast.
+"""
+
+import argparse
+import importlib
+import os
+import sys
+
+COMMANDS = ("train",)
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    """Returns the parser and the module that runs each subcommand name."""
+    parser = argparse.ArgumentParser(
+        prog="keras-ada",
+        description="Train and use the models of 'The challenge of realistic music "
+        "generation: modelling raw audio at scale' (Dieleman et al., 2018).",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        help="Keras backend (default: $KERAS_BACKEND, else Keras' own default).",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="command", required=True)
+    runners = {}
+    for name in COMMANDS:
+        module = importlib.import_module(f"{__name__}.{name}")
+        known = set(subparsers.choices)
+        module.add_parser(subparsers)
+        runners.update({command: module for command in set(subparsers.choices) - known})
+    return parser, runners
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the command line; returns the exit status."""
+    parser, runners = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.backend:
+        if "keras" in sys.modules and os.environ.get("KERAS_BACKEND") != args.backend:
+            parser.error("--backend must be chosen before Keras is imported.")
+        os.environ["KERAS_BACKEND"] = args.backend
+    status = runners[args.command].run(args)
+    return 0 if status is None else int(status)

@@ -1,0 +1,25 @@
+"""Training: data-parallel set-up, resumable checkpoints, TensorBoard, evaluation."""
+
+from keras_ada.training.checkpoint import ResumableCheckpoint
+from keras_ada.training.data import audio_excerpts
+from keras_ada.training.data import code_batches
+from keras_ada.training.data import synthetic_excerpts
+from keras_ada.training.distribution import Distribution
+from keras_ada.training.distribution import select_distribution
+from keras_ada.training.tensorboard import TensorBoard
+from keras_ada.training.trainer import evaluate
+from keras_ada.training.trainer import train
+from keras_ada.training.trainer import write_json
+
+__all__ = [
+    "Distribution",
+    "ResumableCheckpoint",
+    "TensorBoard",
+    "audio_excerpts",
+    "code_batches",
+    "evaluate",
+    "select_distribution",
+    "synthetic_excerpts",
+    "train",
+    "write_json",
+]

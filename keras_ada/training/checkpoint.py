@@ -1,0 +1,85 @@
+"""Checkpoints that let a killed training run resume where it stopped."""
+
+import json
+import os
+
+import keras
+
+STATE_FILE = "state.json"
+
+
+class ResumableCheckpoint(keras.callbacks.Callback):
+    """Saves the training state at the end of every epoch; `restore()` reloads it.
+
+    Training runs as one `fit` whose epochs are the checkpoint intervals
+    (`steps_per_epoch` steps each). At the end of each epoch the callback writes
+    the model's weights together with the optimizer's state (its step counter,
+    Adam moments and the Polyak averages of the weights) to
+    `epoch_<n>.weights.h5`, then records it in `state.json`, replaced
+    atomically, and removes the previous file: a run killed at any moment
+    leaves a consistent checkpoint. `restore(model)` loads the latest one and
+    returns the number of epochs done, to pass to `fit(initial_epoch=...)`.
+
+    The weights saved are the live ones, never the averages: put this callback
+    before any callback that swaps the averaged weights into the model at the
+    end of an epoch (`keras.callbacks.SwapEMAWeights(swap_on_epoch=True)`).
+
+    Args:
+        directory: where the checkpoints are written.
+
+    Example:
+
+    >>> checkpoint = ResumableCheckpoint("run/checkpoint")
+    >>> done = checkpoint.restore(model)  # 0 on a fresh run
+    >>> model.fit(data, epochs=10, steps_per_epoch=500, initial_epoch=done,
+    ...           callbacks=[checkpoint])
+    """
+
+    def __init__(self, directory: str):
+        super().__init__()
+        self.directory = directory
+
+    @property
+    def state_path(self):
+        return os.path.join(self.directory, STATE_FILE)
+
+    def state(self) -> dict | None:
+        """Returns the latest saved state (`epoch`, `step`, `weights`), or None."""
+        if not os.path.exists(self.state_path):
+            return None
+        with open(self.state_path) as file:
+            return json.load(file)
+
+    def restore(self, model) -> int:
+        """Loads the latest checkpoint into a built, compiled model.
+
+        Returns:
+            The number of epochs already done (0 when there is no checkpoint).
+        """
+        state = self.state()
+        if state is None:
+            return 0
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        model.load_weights(os.path.join(self.directory, state["weights"]))
+        return int(state["epoch"])
+
+    def on_epoch_end(self, epoch, logs=None):
+        os.makedirs(self.directory, exist_ok=True)
+        previous = self.state()
+        weights = f"epoch_{epoch + 1:06d}.weights.h5"
+        self.model.save_weights(os.path.join(self.directory, weights), overwrite=True)
+        state = dict(
+            epoch=epoch + 1,
+            step=int(keras.ops.convert_to_numpy(self.model.optimizer.iterations)),
+            weights=weights,
+            logs={key: float(value) for key, value in (logs or {}).items()},
+        )
+        temporary = self.state_path + ".tmp"
+        with open(temporary, "w") as file:
+            json.dump(state, file, indent=2)
+        os.replace(temporary, self.state_path)
+        if previous is not None and previous["weights"] != weights:
+            stale = os.path.join(self.directory, previous["weights"])
+            if os.path.exists(stale):
+                os.remove(stale)

@@ -1,0 +1,172 @@
+"""One resumable `fit` of a model: distribution, checkpoints, TensorBoard, evaluation."""
+
+import json
+import os
+import warnings
+
+import keras
+import numpy as np
+
+from keras_ada.layers.perplexity import codebook_perplexity
+from keras_ada.training.checkpoint import ResumableCheckpoint
+from keras_ada.training.distribution import select_distribution
+from keras_ada.training.tensorboard import TensorBoard
+from keras_ada.training.tensorboard import tensorboard_available
+from keras_ada.zoo.registry import build_model
+
+FINAL_MODEL = "model.keras"
+
+
+def train(
+    make_model,
+    train_data,
+    steps: int,
+    output_dir: str,
+    steps_per_checkpoint: int = 500,
+    validation_data=None,
+    validation_steps: int | None = None,
+    distribution=None,
+    final_model: str | None = None,
+    verbose="auto",
+    callbacks=(),
+):
+    """Trains a model for `steps` steps in one `fit`, resuming a killed run.
+
+    The run is one `model.fit` whose epochs are checkpoint intervals of
+    `steps_per_checkpoint` steps. Its callbacks are a `ResumableCheckpoint`
+    in `output_dir/checkpoint` (weights and optimizer state, including the
+    Polyak averages), `keras.callbacks.SwapEMAWeights` (validation runs on the
+    averaged weights) and, when the `tensorboard` package is installed, a
+    `TensorBoard` in `output_dir/logs` (loss, nll and perplexity every 10
+    steps and per interval). If `output_dir` holds a
+    checkpoint, the model is restored from it and training continues with the
+    interval after it. At the end, `fit` puts the averaged weights in the
+    model (`use_ema`), which is saved to `final_model`.
+
+    Args:
+        make_model: a callable returning the model, compiled or not (an
+            uncompiled model gets the paper's `compile()`); it is called inside
+            the distribution's scope.
+        train_data: the training batches (`tf.data.Dataset`, generator or
+            `PyDataset`), or a callable `f(epochs_done)` returning them, so a
+            resumed run can draw different excerpts from a fresh run.
+        steps: total number of training steps.
+        output_dir: directory of the checkpoints, logs and final model.
+        steps_per_checkpoint: steps between checkpoints; `steps` must be a
+            multiple of it (when it is larger than `steps`, one checkpoint at
+            the end).
+        validation_data: optional batches evaluated at every checkpoint.
+        validation_steps: batches of `validation_data` per evaluation.
+        distribution: a `Distribution`; defaults to `select_distribution()`.
+        final_model: path of the trained model; defaults to
+            `output_dir/model.keras`.
+        verbose: `fit`'s verbosity (1: Keras' progress bar).
+        callbacks: further callbacks.
+
+    Returns:
+        `(model, history)`; `history` is None when the run had already finished.
+    """
+    interval = min(steps_per_checkpoint, steps)
+    if steps < 1 or steps % interval:
+        raise ValueError(
+            "`steps` must be a positive multiple of `steps_per_checkpoint`. "
+            f"Received: steps={steps}, steps_per_checkpoint={steps_per_checkpoint}"
+        )
+    distribution = distribution or select_distribution()
+    final_model = final_model or os.path.join(output_dir, FINAL_MODEL)
+    checkpoint = ResumableCheckpoint(os.path.join(output_dir, "checkpoint"))
+    with distribution.scope():
+        model = make_model()
+        if getattr(model, "optimizer", None) is None:
+            model.compile()
+        build_model(model)
+        model.optimizer.build(model.trainable_variables)
+        epochs_done = checkpoint.restore(model)
+        if epochs_done >= steps // interval and os.path.exists(final_model):
+            return keras.saving.load_model(final_model), None
+        data = train_data(epochs_done) if callable(train_data) else train_data
+        history = model.fit(
+            data,
+            epochs=steps // interval,
+            steps_per_epoch=interval,
+            initial_epoch=epochs_done,
+            shuffle=False,
+            validation_data=validation_data,
+            validation_steps=validation_steps,
+            callbacks=[
+                checkpoint,
+                keras.callbacks.SwapEMAWeights(),
+                *_tensorboard(os.path.join(output_dir, "logs")),
+                *callbacks,
+            ],
+            verbose=verbose,
+        )
+    os.makedirs(os.path.dirname(os.path.abspath(final_model)), exist_ok=True)
+    model.save(final_model)
+    return model, history
+
+
+def evaluate(model, data, steps: int) -> dict:
+    """Returns the NLL and code usage of a model over `steps` batches of `data`.
+
+    Args:
+        model: a `WaveNet` or an `ADA` (evaluate the averaged weights: after
+            `fit`, or inside `keras.callbacks.SwapEMAWeights`).
+        data: an iterable of int32 batches `(batch, time)`.
+        steps: number of batches.
+
+    Returns:
+        A dict with `nll` (nats per timestep, the mean over all timesteps) and,
+        for an ADA, `perplexity`: the perplexity of the histogram of all the
+        codes of the batches together (not a mean of per-batch values).
+    """
+    total_nll, count, codes = 0.0, 0, []
+    for batch in _take(data, steps):
+        outputs = model.predict(batch, batch_size=len(batch), verbose=0)
+        logits = outputs["logits"] if isinstance(outputs, dict) else outputs
+        total_nll += float(np.sum(_nll(np.asarray(logits), np.asarray(batch))))
+        count += int(np.prod(np.shape(batch)))
+        if isinstance(outputs, dict):
+            codes.append(np.asarray(outputs["codes"]).reshape(-1))
+    results = dict(nll=total_nll / max(count, 1))
+    if codes:
+        perplexity = codebook_perplexity(np.concatenate(codes), model.num_codes)
+        results["perplexity"] = float(keras.ops.convert_to_numpy(perplexity))
+    return results
+
+
+def write_json(path: str, values: dict):
+    """Writes a dict of results as JSON, creating the directory."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as file:
+        json.dump(values, file, indent=2)
+
+
+def _tensorboard(log_dir):
+    if tensorboard_available():
+        return [TensorBoard(log_dir, update_freq=10)]
+    warnings.warn(
+        "The `tensorboard` package is not installed: training runs without "
+        "TensorBoard logs (`pip install tensorboard`).",
+        stacklevel=3,
+    )
+    return []
+
+
+def _take(data, steps):
+    iterator = iter(data)
+    for _ in range(steps):
+        batch = next(iterator)
+        if isinstance(batch, tuple):
+            batch = batch[0]
+        yield np.asarray(batch)
+
+
+def _nll(logits, targets):
+    """Per-timestep negative log-likelihood (nats) of integer targets."""
+    logits = logits.astype("float64")
+    peak = logits.max(axis=-1, keepdims=True)
+    log_norm = peak[..., 0] + np.log(np.exp(logits - peak).sum(axis=-1))
+    chosen = np.take_along_axis(logits, targets[..., None].astype("int64"), axis=-1)
+    return log_norm - chosen[..., 0]
+
