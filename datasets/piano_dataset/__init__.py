@@ -1,0 +1,1 @@
+"""piano_dataset dataset."""

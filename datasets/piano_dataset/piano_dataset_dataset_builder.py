@@ -1,0 +1,329 @@
+"""piano_dataset: solo piano audio at 16 kHz, 16-bit, mono.
+
+Two sources side by side, as builder configs:
+
+* `embedded` (default) and `embedded_mini`: public-domain scores from the corpus that
+  ships inside the `music21` wheel, humanised and rendered with a sampled piano
+  (FluidSynth and the Fluid R3 SoundFont). No network.
+* `recordings`: your own recordings, from `--manual_dir`.
+
+`tfds build piano_dataset` builds the embedded configs; `recordings` is built only
+on request: `tfds build piano_dataset --config recordings --manual_dir DIR`.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+import logging
+
+import numpy as np
+import tensorflow_datasets as tfds
+from etils import epath
+
+from . import audio_files, synthesis
+
+SAMPLE_RATE = 16000
+EVAL_FRACTION = 0.01
+_REPERTOIRE = epath.Path(__file__).parent / "repertoire.tsv"
+_DEFAULT_QPM = 120.0  # music21's tempo for a score without metronome marks.
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(eq=False)
+class PianoConfig(tfds.core.BuilderConfig):
+    """Configuration of a `piano_dataset` source.
+
+    Attributes:
+        source: `"scores"` (render the music21 corpus) or `"manual"` (read the user's
+            recordings from the manual directory).
+        pieces: for `"scores"`: `"all"` rows of `repertoire.tsv`, the `"mini"`
+            rows, or a tuple of corpus paths (rows of `repertoire.tsv`).
+        min_duration: for `"manual"`: shorter files are skipped, in seconds.
+    """
+
+    source: str = "scores"
+    pieces: str | tuple[str, ...] = "all"
+    min_duration: float = 1.0
+
+
+EMBEDDED = PianoConfig(
+    name="embedded",
+    description=(
+        "About 4 hours of public-domain repertoire from the music21 corpus (Bach, "
+        "Beethoven, Mozart, Haydn, Chopin, the Schumanns, Joplin, ...), humanised "
+        "and rendered with FluidSynth's Fluid R3 acoustic grand piano."
+    ),
+)
+EMBEDDED_MINI = PianoConfig(
+    name="embedded_mini",
+    pieces="mini",
+    description=(
+        "A few minutes of the embedded repertoire, for quick demos and tests."
+    ),
+)
+RECORDINGS = PianoConfig(
+    name="recordings",
+    source="manual",
+    description=(
+        "Your own recordings from `--manual_dir`, in any format libsndfile reads, "
+        "resampled to 16 kHz mono."
+    ),
+)
+
+
+def hash_fraction(recording_id: str) -> float:
+    """The SHA-256 of a recording id, read as a fraction of 2**64, in [0, 1).
+
+    A recording is held out for evaluation when this is below `EVAL_FRACTION`
+    (1%): the choice of one recording never depends on the others, nor on the
+    build.
+    """
+    digest = hashlib.sha256(recording_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def _seed(text: str) -> int:
+    """A stable 32-bit seed derived from a string."""
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Piece:
+    """A row of `repertoire.tsv`."""
+
+    path: str
+    composer: str
+    title: str
+    qpm: float
+    mini: bool
+
+    @property
+    def id(self) -> str:
+        return self.path
+
+
+def _repertoire() -> list[_Piece]:
+    rows = csv.DictReader(io.StringIO(_REPERTOIRE.read_text("utf-8")), delimiter="\t")
+    return [
+        _Piece(
+            path=row["path"],
+            composer=row["composer"],
+            title=row["title"],
+            qpm=float(row["qpm"] or _DEFAULT_QPM),
+            mini=row["mini"] == "1",
+        )
+        for row in rows
+    ]
+
+
+class Builder(tfds.core.GeneratorBasedBuilder):
+    """DatasetBuilder for piano_dataset."""
+
+    VERSION = tfds.core.Version("1.0.0")
+    RELEASE_NOTES = {"1.0.0": "Initial release."}
+    # What `tfds build piano_dataset` builds: everything that needs no input.
+    BUILDER_CONFIGS = [EMBEDDED, EMBEDDED_MINI]
+    DEFAULT_BUILDER_CONFIG_NAME = "embedded"
+    # Built only when asked for: `--config recordings --manual_dir DIR`.
+    MANUAL_BUILDER_CONFIGS = [RECORDINGS]
+    MANUAL_DOWNLOAD_INSTRUCTIONS = """\
+    Only the `recordings` config reads the manual directory. Put your recordings
+    in it (any folder structure), in any format libsndfile reads (WAV, FLAC, Ogg,
+    MP3, AIFF, ...), at any sample rate and channel count. Composer and title come
+    from an optional `metadata.csv` at its top, with the columns `path` (relative
+    to the directory), `composer` and `title`; otherwise the composer is the top
+    folder's name and the title the file name. Then run
+    `tfds build piano_dataset --config recordings --manual_dir DIR`.
+    """
+
+    @tfds.core.utils.classproperty
+    @classmethod
+    def builder_configs(cls) -> dict[str, tfds.core.BuilderConfig]:
+        """All configs, including those `tfds build` only builds when named."""
+        return {
+            config.name: config
+            for config in cls.BUILDER_CONFIGS + cls.MANUAL_BUILDER_CONFIGS
+        }
+
+    def _info(self) -> tfds.core.DatasetInfo:
+        return self.dataset_info_from_configs(
+            features=tfds.features.FeaturesDict(
+                {
+                    "audio": tfds.features.Audio(
+                        shape=(None,),
+                        dtype=np.int16,
+                        sample_rate=SAMPLE_RATE,
+                        encoding=tfds.features.Encoding.ZLIB,
+                        doc="16 kHz mono 16-bit PCM.",
+                    ),
+                    "composer": tfds.features.Text(),
+                    "title": tfds.features.Text(),
+                    "id": tfds.features.Text(
+                        doc="Stable recording id: corpus path or path in manual_dir."
+                    ),
+                }
+            ),
+            supervised_keys=None,
+            homepage="https://arxiv.org/abs/1806.10474",
+        )
+
+    def _split_generators(self, dl_manager: tfds.download.DownloadManager):
+        """Splits by recording: about 1% for `eval`, never empty, the rest `train`.
+
+        `eval` holds the recordings whose id hashes below 1% (`hash_fraction`);
+        when none of those can be used (none hashes so low, or their files are
+        bad), it holds the usable recording with the smallest hash instead. `eval`
+        is generated first, so `train` gets every other usable recording. With a
+        single recording there is no `eval` split.
+        """
+        if self.builder_config.source == "manual":
+            items = self._find_recordings(epath.Path(dl_manager.manual_dir))
+        else:
+            items = self._select_pieces()
+        self._claimed = set()
+        splits = {"train": self._generate_examples("train", items)}
+        if len(items) >= 2:
+            by_hash = sorted(items, key=lambda item: hash_fraction(item.id))
+            splits = {"eval": self._generate_examples("eval", by_hash), **splits}
+        else:
+            logger.warning("A single recording: no eval split.")
+        return splits
+
+    def _generate_examples(self, split: str, items: list):
+        """Yields `(id, example)` for a split; bad pieces or files are skipped."""
+        if split == "eval":
+            examples = self._held_out(items)
+        else:
+            items = [item for item in items if item.id not in self._claimed]
+            examples = self._examples(items, parallel=True)
+        ingested = skipped = 0
+        for item, example in examples:
+            self._claimed.add(item.id)
+            if example is None:
+                skipped += 1
+                continue
+            ingested += 1
+            yield item.id, example
+        logger.info(
+            "piano_dataset %s split: %d ingested, %d skipped.", split, ingested,
+            skipped,
+        )
+        if not ingested:
+            raise ValueError(
+                f"No usable recording for the {split} split: all {skipped} were "
+                "skipped (see the log for the reasons)."
+            )
+
+    def _held_out(self, by_hash: list):
+        """The examples of `eval`: hashes below 1%, else the first usable one."""
+        found = False
+
+        def candidates():
+            for item in by_hash:
+                if found and hash_fraction(item.id) >= EVAL_FRACTION:
+                    return
+                yield item
+
+        for item, example in self._examples(candidates(), parallel=False):
+            found = found or example is not None
+            yield item, example
+
+    def _examples(self, items, parallel: bool):
+        """Yields `(item, example or None)` in order, reading items lazily."""
+        if self.builder_config.source == "manual":
+            for recording in items:
+                yield recording, self._recording_example(recording)
+            return
+        soundfont = synthesis.soundfont_path()
+        if parallel:
+            items = list(items)
+            jobs = [(piece.path, piece.qpm, _seed(piece.path)) for piece in items]
+            workers = synthesis.default_num_workers(len(jobs))
+            rendered = zip(items, synthesis.render_scores(jobs, soundfont, workers))
+        else:
+            rendered = (
+                (piece, synthesis.render_score(
+                    piece.path, piece.qpm, _seed(piece.path), soundfont
+                ))
+                for piece in items
+            )
+        for piece, (audio, reason) in rendered:
+            if audio is None:
+                logger.warning("Skipped %s: %s.", piece.path, reason)
+                yield piece, None
+                continue
+            yield piece, {
+                "audio": self._encode_audio(audio),
+                "composer": piece.composer,
+                "title": piece.title,
+                "id": piece.id,
+            }
+
+    def _recording_example(self, recording: audio_files.Recording):
+        """The example of a user recording, or None (logged) if it is unusable."""
+        try:
+            audio = audio_files.read_audio(
+                recording.path, self.builder_config.min_duration
+            )
+        except Exception as error:  # noqa: BLE001 - a bad file must not stop a build.
+            logger.warning("Skipped %s: %s.", recording.path, _describe(error))
+            return None
+        return {
+            "audio": self._encode_audio(audio),
+            "composer": recording.composer,
+            "title": recording.title,
+            "id": recording.id,
+        }
+
+    def _encode_audio(self, audio: np.ndarray) -> np.ndarray:
+        """Applies the `audio` feature's zlib encoding to int16 samples.
+
+        `tfds.features.Audio` passes numpy arrays through without its encoding
+        (TFDS 4.9: int16 samples would then fail to serialise, or be stored as
+        int64 without an encoding), so the `tfds.features.Tensor` encoding that
+        `Audio` decodes on reading is applied here.
+        """
+        feature = self.info.features["audio"]
+        return np.asarray(tfds.features.Tensor.encode_example(feature, audio), object)
+
+    def _select_pieces(self) -> list[_Piece]:
+        pieces = self.builder_config.pieces
+        repertoire = _repertoire()
+        if pieces == "all":
+            return repertoire
+        if pieces == "mini":
+            return [piece for piece in repertoire if piece.mini]
+        by_path = {piece.path: piece for piece in repertoire}
+        unknown = sorted(set(pieces) - set(by_path))
+        if unknown:
+            raise ValueError(
+                f"Config {self.builder_config.name!r}: pieces not in "
+                f"{_REPERTOIRE.name}: {unknown}"
+            )
+        return [by_path[path] for path in pieces]
+
+    def _find_recordings(self, directory: epath.Path) -> list[audio_files.Recording]:
+        recordings, ignored = audio_files.find_recordings(directory)
+        for path in ignored:
+            logger.info("Ignored %s: not an audio file extension.", path)
+        if not recordings:
+            raise ValueError(
+                f"No audio files in {directory} (extensions: "
+                f"{', '.join(sorted(audio_files.AUDIO_EXTENSIONS))}). "
+                f"{len(ignored)} other files were ignored."
+            )
+        logger.info(
+            "Found %d audio files in %s (%d other files ignored).",
+            len(recordings), directory, len(ignored),
+        )
+        return recordings
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, audio_files.UnusableAudioError):
+        return str(error)
+    return f"unreadable ({type(error).__name__}: {error})"

@@ -1,0 +1,101 @@
+"""The prepared `piano_dataset` (TFDS), read without importing its builder.
+
+`datasets/piano_dataset` is a folder of TFDS builder code, not a package: the data it
+prepares is found by name in a TFDS data directory, like any dataset on disk.
+"""
+
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+NAME = "piano_dataset"
+SAMPLE_RATE = 16000
+
+
+def load_builder(config: str = "embedded", data_dir: str | None = None):
+    """Returns the TFDS builder of a prepared `piano_dataset` config.
+
+    Args:
+        config: `"embedded"`, `"embedded_mini"` or `"recordings"`.
+        data_dir: TFDS data directory; `None` for TFDS's default
+            (`~/tensorflow_datasets` or `$TFDS_DATA_DIR`).
+
+    Returns:
+        A `tfds.core.DatasetBuilder` whose data is prepared.
+
+    Raises:
+        FileNotFoundError: if the config has not been built in `data_dir`.
+
+    Example:
+
+    >>> builder = load_builder("embedded_mini")
+    >>> builder.info.splits["train"].num_examples
+    """
+    where = data_dir or "the default TFDS data directory"
+    hint = (
+        f"Build it first: `cd datasets && tfds build {NAME} --config {config}"
+        + (f" --data_dir {data_dir}" if data_dir else "")
+        + ("  --manual_dir DIR`" if config == "recordings" else "`")
+    )
+    try:
+        builder = tfds.builder(f"{NAME}/{config}", data_dir=data_dir)
+    except tfds.core.registered.DatasetNotFoundError as error:
+        raise FileNotFoundError(
+            f"{NAME}/{config} is not prepared in {where}. {hint}"
+        ) from error
+    if not builder.is_prepared():
+        raise FileNotFoundError(f"{NAME}/{config} is not prepared in {where}. {hint}")
+    return builder
+
+
+def recordings(
+    split: str,
+    config: str = "embedded",
+    data_dir: str | None = None,
+    shuffle_files: bool = False,
+    seed: int | None = None,
+) -> tf.data.Dataset:
+    """The recordings of a split, one element per recording.
+
+    Args:
+        split: `"train"` or `"eval"`.
+        config: the `piano_dataset` config.
+        data_dir: TFDS data directory; `None` for TFDS's default.
+        shuffle_files: whether to read the shards in an order shuffled per epoch.
+        seed: seed of the shard order when `shuffle_files`.
+
+    Returns:
+        A `tf.data.Dataset` of dicts: `"audio"` (int16 `[T]`, 16 kHz), `"id"`,
+        `"composer"`, `"title"` (strings).
+
+    Raises:
+        ValueError: if the split does not exist.
+
+    Example:
+
+    >>> for recording in recordings("eval", config="embedded_mini").take(1):
+    ...     print(recording["id"], recording["audio"].shape)
+    """
+    builder = load_builder(config, data_dir)
+    _check_split(builder, split)
+    read_config = tfds.ReadConfig(
+        shuffle_seed=seed, shuffle_reshuffle_each_iteration=True
+    )
+    return builder.as_dataset(
+        split=split, shuffle_files=shuffle_files, read_config=read_config
+    )
+
+
+def split_size(split: str, config: str = "embedded", data_dir: str | None = None):
+    """Returns `(num_recordings, num_bytes)` of a prepared split."""
+    builder = load_builder(config, data_dir)
+    _check_split(builder, split)
+    info = builder.info.splits[split]
+    return info.num_examples, info.num_bytes
+
+
+def _check_split(builder, split):
+    if split not in builder.info.splits:
+        raise ValueError(
+            f"`split` must be one of {sorted(builder.info.splits)} for "
+            f"{builder.info.full_name}. Received: split={split!r}"
+        )

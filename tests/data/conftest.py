@@ -1,0 +1,71 @@
+"""Fixtures of the data tests: the `piano_dataset` builder and a tiny prepared copy.
+
+`datasets/` is a folder of TFDS builders, not a package: the tests put it on
+`sys.path` to import `piano_dataset` (as `tfds build` does), and build a small
+`recordings` dataset of synthetic recordings in a temporary data directory.
+"""
+
+import pathlib
+import sys
+
+import numpy as np
+import pytest
+import soundfile
+import tensorflow_datasets as tfds
+
+DATASETS_DIR = pathlib.Path(__file__).resolve().parents[2] / "datasets"
+if str(DATASETS_DIR) not in sys.path:
+    sys.path.insert(0, str(DATASETS_DIR))
+
+from piano_dataset import piano_dataset_dataset_builder  # noqa: E402
+
+SAMPLE_RATE = 16000
+# Durations (seconds) of the synthetic recordings of `prepared_data_dir`.
+DURATIONS = {
+    "Bach/a.wav": 3.0,
+    "Bach/b.wav": 1.5,
+    "Chopin/c.flac": 5.0,
+    "Chopin/d.wav": 2.0,
+    "Liszt/e.wav": 4.0,
+    "Liszt/f.wav": 1.2,
+}
+
+
+def tones(seconds, rate=SAMPLE_RATE, seed=0, channels=1):
+    """Decaying random tones, float in [-1, 1], `[frames]` or `[frames, channels]`."""
+    rng = np.random.default_rng(seed)
+    time = np.arange(round(seconds * rate)) / rate
+    audio = np.zeros_like(time)
+    for onset in np.arange(0.0, seconds, 0.2):
+        frequency = 110.0 * 2 ** (rng.integers(0, 36) / 12)
+        since = np.maximum(time - onset, 0.0)
+        audio += 0.15 * np.exp(-5.0 * since) * np.sin(2 * np.pi * frequency * since)
+    audio = np.clip(audio, -1.0, 1.0)
+    return np.repeat(audio[:, None], channels, axis=1) if channels > 1 else audio
+
+
+def build_recordings(manual_dir, data_dir, **config):
+    """Builds the `recordings` config of `manual_dir` into `data_dir`."""
+    builder = piano_dataset_dataset_builder.Builder(
+        config=piano_dataset_dataset_builder.PianoConfig(
+            name="recordings", source="manual", **config
+        ),
+        data_dir=str(data_dir),
+    )
+    builder.download_and_prepare(
+        download_config=tfds.download.DownloadConfig(manual_dir=str(manual_dir))
+    )
+    return builder
+
+
+@pytest.fixture(scope="session")
+def prepared_data_dir(tmp_path_factory):
+    """A TFDS data directory with `piano_dataset/recordings` of `DURATIONS`."""
+    manual_dir = tmp_path_factory.mktemp("recordings")
+    for index, (name, seconds) in enumerate(sorted(DURATIONS.items())):
+        path = manual_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        soundfile.write(path, tones(seconds, seed=index), SAMPLE_RATE, subtype="PCM_16")
+    data_dir = tmp_path_factory.mktemp("tensorflow_datasets")
+    build_recordings(manual_dir, data_dir)
+    return str(data_dir)
