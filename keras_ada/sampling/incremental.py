@@ -3,11 +3,16 @@
 A causal convolution with filter length `k` and dilation `d` reads its input at
 times `t, t - d, ..., t - (k - 1) d`. Sampling step by step, the past inputs were
 all computed at earlier steps, so each convolution keeps them in a circular
-buffer (a queue) of length `(k - 1) d`: step `t` reads slots
-`(t - j d) mod (k - 1) d` for `j = 1, ..., k - 1`, then overwrites slot
-`t mod (k - 1) d`, the oldest entry, with its current input. A step is then one
-matrix product per layer on `k` gathered rows, a cost independent of the
-receptive field (Paine et al. 2016, "Fast Wavenet Generation Algorithm").
+buffer (a queue) of `n = (k - 1) d + 1` slots: step `t` writes its current input
+to slot `t mod n`, then reads slots `(t - j d) mod n` for `j = 1, ..., k - 1`.
+A step is then one matrix product per layer on `k` gathered rows, a cost
+independent of the receptive field (Paine et al. 2016, "Fast Wavenet Generation
+Algorithm").
+
+Writing before reading (hence the one extra slot, which the reads never touch)
+makes every read depend on the write, so XLA updates the buffers in place; with
+the reads first, the two are unordered and XLA copies every buffer at every
+step, a cost proportional to the receptive field.
 
 The queues start at zero, which is exactly the zero padding of the causal
 convolutions in the teacher-forced pass, so the step logits equal the full pass's
@@ -53,8 +58,8 @@ class CausalQueue:
 
     @property
     def length(self) -> int:
-        """Slots in the buffer: `(k - 1) d` (one unused slot when `k == 1`)."""
-        return max((self.kernel_size - 1) * self.dilation, 1)
+        """Slots in the buffer: `(k - 1) d + 1` (the current input and the past)."""
+        return (self.kernel_size - 1) * self.dilation + 1
 
     def zeros(self, batch_size: int, dtype: str):
         return ops.zeros((self.length, batch_size, self.channels), dtype)
@@ -73,19 +78,19 @@ class CausalQueue:
         Args:
             weights: dict with `"kernel"` `(k * channels, filters)` (the Conv1D
                 kernel with its tap axis folded in) and `"bias"` `(filters,)`.
-            buffer: `(length, batch, channels)`, inputs at times `t - length ..
-                t - 1` in slots `time mod length`.
+            buffer: `(length, batch, channels)`, the inputs at times
+                `t - length, ..., t - 1` in slots `time mod length`.
             inputs: the input at time `t`, `(batch, channels)`.
             t: the current time, an int32 scalar tensor.
         """
         if self.kernel_size == 1:
             return _dense(inputs, weights), buffer
+        buffer = ops.slice_update(buffer, (ops.mod(t, self.length), 0, 0), inputs[None])
         taps = [
             ops.take(buffer, ops.mod(t - j * self.dilation, self.length), axis=0)
             for j in range(self.kernel_size - 1, 0, -1)
         ]
         outputs = _dense(ops.concatenate(taps + [inputs], axis=-1), weights)
-        buffer = ops.slice_update(buffer, (ops.mod(t, self.length), 0, 0), inputs[None])
         return outputs, buffer
 
 

@@ -154,8 +154,8 @@ def test_sampler_is_cached_per_model(models):
     model = models["continuous_k3"]
     assert sampler_for(model) is sampler_for(model)
     assert sampler_for(model) is not sampler_for(models["one_hot_k2"])
-    # Queue memory is O(receptive field): input (4 - 1 slots) + blocks (2 d slots x 8).
-    assert sampler_for(model).queue_size == 3 * 1 + 2 * (2 + 4 + 8) * 8
+    # Queue memory is O(receptive field): input (4 slots) + blocks (2 d + 1 slots x 8).
+    assert sampler_for(model).queue_size == 4 * 1 + 2 * (3 + 5 + 9) * 8
 
 
 def test_sample_categorical_follows_the_tempered_softmax():
