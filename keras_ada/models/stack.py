@@ -269,7 +269,7 @@ class _Encoding(keras.Model):
     """`ada.encode` as a model, so that `predict_on_batch` compiles it."""
 
     def __init__(self, ada, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(name=f"{ada.name}_encoding", **kwargs)
         self.ada = ada
 
     def call(self, inputs):

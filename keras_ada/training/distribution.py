@@ -15,6 +15,7 @@ statistics are global by construction.
 """
 
 import contextlib
+import functools
 import os
 
 import keras
@@ -84,12 +85,22 @@ def _tensorflow_distribution(devices):
         devices = devices or [device.name for device in tf.config.list_logical_devices("CPU")]
     if len(devices) < 2:
         return Distribution(f"TensorFlow, one device {list(devices)}", 1)
-    strategy = tf.distribute.MirroredStrategy(devices)
+    strategy = _mirrored_strategy(tuple(devices))
     return Distribution(
         f"MirroredStrategy x {strategy.num_replicas_in_sync}",
         strategy.num_replicas_in_sync,
         strategy.scope,
     )
+
+
+@functools.cache
+def _mirrored_strategy(devices):
+    """One `MirroredStrategy` per set of devices and process: strategies created
+    one after the other in a process can otherwise mix up their collective
+    operations (shape mismatches in the all-reduce of the gradients)."""
+    import tensorflow as tf
+
+    return tf.distribute.MirroredStrategy(list(devices))
 
 
 def _jax_distribution(devices):

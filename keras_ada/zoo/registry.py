@@ -27,6 +27,8 @@ from keras_ada.models.ada import ADA
 from keras_ada.models.encoder import Encoder
 from keras_ada.models.modulator import Modulator
 from keras_ada.models.stack import Stack
+from keras_ada.models.stack import level_filename
+from keras_ada.models.stack import read_stack_file
 from keras_ada.models.wavenet import WaveNet
 from keras_ada.zoo.presets import NUM_CLASSES
 from keras_ada.zoo.presets import NUM_CODES
@@ -159,15 +161,14 @@ def load(name: str, scale: str = "paper", weights: str | None = None, **override
 def load_weights(model, path: str):
     """Loads saved weights into a zoo model (a `Stack` from a directory)."""
     if isinstance(model, Stack):
-        if not os.path.isdir(path):
+        num_levels = read_stack_file(path)
+        if num_levels != model.num_levels:
             raise ValueError(
-                "The weights of a stack are a directory written by `Stack.save`. "
-                f"Received: weights={path!r}"
+                f"The stack in {path!r} has {num_levels} levels; the model has "
+                f"{model.num_levels}."
             )
-        saved = Stack.load(path, compile=False)
-        for target, source in zip(model.models, saved.models):
-            build_model(target)
-            target.set_weights(source.get_weights())
+        for level, target in enumerate(model.models):
+            load_weights(target, os.path.join(path, level_filename(level, num_levels)))
         return model
     if not os.path.exists(path):
         raise FileNotFoundError(f"No weights file at {path!r}.")
