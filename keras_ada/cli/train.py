@@ -12,7 +12,10 @@ Running the same command again after the run was killed resumes it from its
 last checkpoint. Outputs: `model.keras` (the trained model, Polyak-averaged
 weights), `metrics.json` (final evaluation), `checkpoint/` and `logs/`
 (TensorBoard). A stack trains level by level into one directory, which
-`keras_ada.models.Stack.load` reads once every level is trained.
+`keras_ada.models.Stack.load` reads once every level is trained. Models of codes
+train on the piano data encoded by the levels below, written once to
+`codes_level_<i>/` (`codes/` with --codes-from); with --synthetic, on codes of
+synthetic tones encoded on the fly.
 """
 
 import argparse
@@ -110,11 +113,15 @@ def run(args):
         if args.synthetic:
             seed = seed if split == TRAIN_SPLIT else seed + SYNTHETIC_EVAL_SEED
             audio = training.synthetic_excerpts(length * hop, batch_size, seed=seed)
-        else:
-            audio = training.audio_excerpts(
-                split, length * hop, batch_size, args.data_dir, args.config, seed
+            return training.code_batches(levels, audio) if levels else audio
+        if levels:
+            return training.encoded_code_excerpts(
+                levels, split, os.path.join(plan["codes_dir"], split), length,
+                batch_size, args.data_dir, args.config, seed,
             )
-        return training.code_batches(levels, audio) if levels else audio
+        return training.audio_excerpts(
+            split, length, batch_size, args.data_dir, args.config, seed
+        )
 
     print(
         f"Training {plan['config']['name']} ({args.scale} scale) for {steps} steps, "
@@ -189,6 +196,7 @@ def _plan(args, name, overrides):
             levels=levels,
             work_dir=os.path.join(args.output, filename.removesuffix(".keras")),
             final_model=os.path.join(args.output, filename),
+            codes_dir=os.path.join(args.output, f"codes_level_{args.level}"),
         )
     if args.level is not None:
         raise SystemExit(f"--level is only for stacks; {name} is a single model.")
@@ -203,6 +211,7 @@ def _plan(args, name, overrides):
         levels=levels,
         work_dir=args.output,
         final_model=os.path.join(args.output, "model.keras"),
+        codes_dir=os.path.join(args.output, "codes"),
     )
 
 

@@ -1,5 +1,9 @@
 """Training batches: excerpts of the piano data, code sequences, synthetic tones."""
 
+import json
+import math
+import os
+
 import numpy as np
 
 from keras_ada.models.stack import encode_levels
@@ -25,6 +29,55 @@ def audio_excerpts(split, length, batch_size, data_dir=None, config=None, seed=N
     return data.excerpts(
         split, length, batch_size, data_dir=data_dir, seed=seed, **options
     )
+
+
+def encoded_code_excerpts(
+    levels, split, directory, length, batch_size, data_dir=None, config=None, seed=None
+):
+    """Batches of excerpts of a split's codes, encoded once to `directory` first.
+
+    The split of the piano data is encoded through `levels` (bottom first) with
+    `keras_ada.data.encode_split` into `directory` (resumable; skipped when it
+    is complete), then read with `keras_ada.data.code_excerpts`.
+
+    Returns:
+        An endless `tf.data.Dataset` of int32 code batches `(batch_size, length)`.
+    """
+    from keras_ada import data
+
+    options = {} if config is None else dict(config=config)
+    if not _complete(directory):
+        data.encode_split(
+            LevelsEncoder(levels), split, directory, data_dir=data_dir, **options
+        )
+    return data.code_excerpts(directory, length, batch_size, seed=seed)
+
+
+class LevelsEncoder:
+    """ADAs applied in turn (bottom first), as one encoder with the product `hop`.
+
+    Args:
+        levels: a list of trained `ADA` models, bottom first.
+    """
+
+    def __init__(self, levels):
+        self.levels = list(levels)
+
+    @property
+    def hop(self) -> int:
+        return math.prod(level.hop for level in self.levels)
+
+    def encode(self, inputs):
+        """Codes `(batch, time // hop)` (numpy int32) of int sequences `(batch, time)`."""
+        return encode_levels(self.levels, inputs)
+
+
+def _complete(directory):
+    path = os.path.join(directory, "metadata.json")
+    if not os.path.exists(path):
+        return False
+    with open(path) as file:
+        return bool(json.load(file).get("complete"))
 
 
 def code_batches(levels, audio_batches, batch_size=None):
