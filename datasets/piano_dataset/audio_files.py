@@ -151,12 +151,13 @@ def read_audio(path: epath.Path, min_duration: float) -> np.ndarray:
     """
     with path.open("rb") as file, soundfile.SoundFile(file) as sound:
         declared = sound.frames
-        rate = sound.samplerate
+        # libsndfile notes "(should be N)" where a header disagrees with the data.
+        inconsistent = "should be" in sound.extra_info
         audio, read = _resample_blocks(sound)
-    if 0 < read < declared:
+    if read < declared or inconsistent:
         logger.warning(
-            "%s: truncated, read %d of the %d frames its header declares; keeping "
-            "the %.2f s that are there.", path, read, declared, read / rate,
+            "%s looks truncated (its header declares more audio than it holds); "
+            "keeping the %.2f s that could be read.", path, len(audio) / SAMPLE_RATE,
         )
     duration = len(audio) / SAMPLE_RATE
     if duration < min_duration:

@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import io
 import logging
+import math
 
 import numpy as np
 import tensorflow_datasets as tfds
@@ -75,15 +76,12 @@ RECORDINGS = PianoConfig(
 )
 
 
-def hash_fraction(recording_id: str) -> float:
-    """The SHA-256 of a recording id, read as a fraction of 2**64, in [0, 1).
+def split_order(recording_id: str) -> bytes:
+    """The rank of a recording in the choice of `eval`: the SHA-256 of its id.
 
-    A recording is held out for evaluation when this is below `EVAL_FRACTION`
-    (1%): the choice of one recording never depends on the others, nor on the
-    build.
+    It depends on the id alone, so the choice never changes between builds.
     """
-    digest = hashlib.sha256(recording_id.encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
+    return hashlib.sha256(recording_id.encode("utf-8")).digest()
 
 
 def _seed(text: str) -> int:
@@ -172,22 +170,22 @@ class Builder(tfds.core.GeneratorBasedBuilder):
         )
 
     def _split_generators(self, dl_manager: tfds.download.DownloadManager):
-        """Splits by recording: about 1% for `eval`, never empty, the rest `train`.
+        """Splits by recording: 1% (at least one) for `eval`, the rest for `train`.
 
-        `eval` holds the recordings whose id hashes below 1% (`hash_fraction`);
-        when none of those can be used (none hashes so low, or their files are
-        bad), it holds the usable recording with the smallest hash instead. `eval`
-        is generated first, so `train` gets every other usable recording. With a
-        single recording there is no `eval` split.
+        `eval` holds the `ceil(1% of N)` usable recordings (of `N`) that come
+        first in `split_order` (the hash of their id); bad pieces or files met on
+        the way are skipped. `eval` is generated first, and `train` gets every
+        other usable recording. With a single recording there is no `eval` split.
         """
         if self.builder_config.source == "manual":
             items = self._find_recordings(epath.Path(dl_manager.manual_dir))
         else:
             items = self._select_pieces()
         self._claimed = set()
+        self._totals = {"ingested": 0, "skipped": 0}
         splits = {"train": self._generate_examples("train", items)}
         if len(items) >= 2:
-            by_hash = sorted(items, key=lambda item: hash_fraction(item.id))
+            by_hash = sorted(items, key=lambda item: split_order(item.id))
             splits = {"eval": self._generate_examples("eval", by_hash), **splits}
         else:
             logger.warning("A single recording: no eval split.")
@@ -196,7 +194,7 @@ class Builder(tfds.core.GeneratorBasedBuilder):
     def _generate_examples(self, split: str, items: list):
         """Yields `(id, example)` for a split; bad pieces or files are skipped."""
         if split == "eval":
-            examples = self._held_out(items)
+            examples = self._held_out(items, math.ceil(EVAL_FRACTION * len(items)))
         else:
             items = [item for item in items if item.id not in self._claimed]
             examples = self._examples(items, parallel=True)
@@ -212,24 +210,32 @@ class Builder(tfds.core.GeneratorBasedBuilder):
             "piano_dataset %s split: %d ingested, %d skipped.", split, ingested,
             skipped,
         )
+        self._totals["ingested"] += ingested
+        self._totals["skipped"] += skipped
+        if split == "train":
+            logger.info(
+                "piano_dataset/%s: %d ingested, %d skipped.",
+                self.builder_config.name, self._totals["ingested"],
+                self._totals["skipped"],
+            )
         if not ingested:
             raise ValueError(
                 f"No usable recording for the {split} split: all {skipped} were "
                 "skipped (see the log for the reasons)."
             )
 
-    def _held_out(self, by_hash: list):
-        """The examples of `eval`: hashes below 1%, else the first usable one."""
-        found = False
+    def _held_out(self, by_hash: list, count: int):
+        """The first `count` usable items of `by_hash`, with the bad ones before."""
+        usable = 0
 
         def candidates():
             for item in by_hash:
-                if found and hash_fraction(item.id) >= EVAL_FRACTION:
+                if usable == count:
                     return
                 yield item
 
         for item, example in self._examples(candidates(), parallel=False):
-            found = found or example is not None
+            usable += example is not None
             yield item, example
 
     def _examples(self, items, parallel: bool):

@@ -32,25 +32,22 @@ DURATIONS = {
 
 
 def tones(seconds, rate=SAMPLE_RATE, seed=0, channels=1):
-    """Decaying random tones, float in [-1, 1], `[frames]` or `[frames, channels]`."""
+    """Decaying tones of random pitch, in [-1, 1], `[frames]` or `[frames, channels]`."""
     rng = np.random.default_rng(seed)
     time = np.arange(round(seconds * rate)) / rate
     audio = np.zeros_like(time)
     for onset in np.arange(0.0, seconds, 0.2):
-        frequency = 110.0 * 2 ** (rng.integers(0, 36) / 12)
+        frequency = rng.uniform(100.0, 1000.0)
         since = np.maximum(time - onset, 0.0)
         audio += 0.15 * np.exp(-5.0 * since) * np.sin(2 * np.pi * frequency * since)
     audio = np.clip(audio, -1.0, 1.0)
     return np.repeat(audio[:, None], channels, axis=1) if channels > 1 else audio
 
 
-def build_recordings(manual_dir, data_dir, **config):
+def build_recordings(manual_dir, data_dir):
     """Builds the `recordings` config of `manual_dir` into `data_dir`."""
     builder = piano_dataset_dataset_builder.Builder(
-        config=piano_dataset_dataset_builder.PianoConfig(
-            name="recordings", source="manual", **config
-        ),
-        data_dir=str(data_dir),
+        config="recordings", data_dir=str(data_dir)
     )
     builder.download_and_prepare(
         download_config=tfds.download.DownloadConfig(manual_dir=str(manual_dir))
