@@ -93,6 +93,9 @@ def encode_split(
     source = {"config": config, "split": split, "hop": hop, "chunk_length": chunk_length}
     os.makedirs(os.path.join(output_dir, CODES_FOLDER), exist_ok=True)
     metadata = _start_metadata(output_dir, source)
+    if metadata["complete"]:
+        logger.info("%s is already complete.", output_dir)
+        return output_dir
     done = _read_index(output_dir)
     num_recordings, _ = piano.split_size(split, config, data_dir)
     progress = tqdm(
