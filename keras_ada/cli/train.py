@@ -67,6 +67,11 @@ def add_parser(subparsers):
         "model trains on",
     )
     parser.add_argument(
+        "--codes-dir",
+        help="where the encoded piano data of a code-level model is written (and "
+        "found again); several models on the same codes can share it",
+    )
+    parser.add_argument(
         "--checkpoint-every", type=int, default=500, help="steps between checkpoints"
     )
     parser.add_argument(
@@ -127,7 +132,7 @@ def run(args):
         f"Training {plan['config']['name']} ({args.scale} scale) for {steps} steps, "
         f"batch {batch_size} x {length} on {distribution.name}; output {plan['work_dir']}"
     )
-    model, _ = training.train(
+    model, history = training.train(
         lambda: zoo.build(plan["config"]),
         lambda done: batches(TRAIN_SPLIT, args.seed + 1000 * done),
         steps=steps,
@@ -139,12 +144,15 @@ def run(args):
         final_model=plan["final_model"],
         verbose=args.verbose,
     )
-    if args.eval_steps:
+    metrics_path = os.path.join(plan["work_dir"], "metrics.json")
+    if history is None and os.path.exists(metrics_path):
+        print(f"Already trained: {plan['final_model']}")
+    elif args.eval_steps:
         metrics = dict(
             train=training.evaluate(model, batches(TRAIN_SPLIT, args.seed), args.eval_steps),
             eval=training.evaluate(model, batches(EVAL_SPLIT, args.seed), args.eval_steps),
         )
-        training.write_json(os.path.join(plan["work_dir"], "metrics.json"), metrics)
+        training.write_json(metrics_path, metrics)
         print(json.dumps(metrics))
     return 0
 
@@ -196,7 +204,7 @@ def _plan(args, name, overrides):
             levels=levels,
             work_dir=os.path.join(args.output, filename.removesuffix(".keras")),
             final_model=os.path.join(args.output, filename),
-            codes_dir=os.path.join(args.output, f"codes_level_{args.level}"),
+            codes_dir=args.codes_dir or os.path.join(args.output, f"codes_level_{args.level}"),
         )
     if args.level is not None:
         raise SystemExit(f"--level is only for stacks; {name} is a single model.")
@@ -211,7 +219,7 @@ def _plan(args, name, overrides):
         levels=levels,
         work_dir=args.output,
         final_model=os.path.join(args.output, "model.keras"),
-        codes_dir=os.path.join(args.output, "codes"),
+        codes_dir=args.codes_dir or os.path.join(args.output, "codes"),
     )
 
 
