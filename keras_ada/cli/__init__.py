@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("train",)
+COMMANDS = ("train", "sample", "reconstruct")
 
 BACKENDS = ("tensorflow", "jax", "torch")
 

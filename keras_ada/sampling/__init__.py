@@ -1,8 +1,8 @@
 """Sampling: incremental WaveNet generation, ADA decoding, the naive reference."""
 
+from keras_ada.sampling.audio import SAMPLE_RATE
 from keras_ada.sampling.categorical import sample_categorical
 from keras_ada.sampling.hierarchical import code_rate_condition
-from keras_ada.sampling.hierarchical import SAMPLE_RATE
 from keras_ada.sampling.hierarchical import decode
 from keras_ada.sampling.hierarchical import reconstruct_stack
 from keras_ada.sampling.hierarchical import sample_stack

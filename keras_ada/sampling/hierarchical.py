@@ -6,11 +6,10 @@ import numpy as np
 from keras import ops
 
 from keras_ada.ops import mu_law_encode
+from keras_ada.sampling.audio import SAMPLE_RATE
 from keras_ada.sampling.categorical import resolve_seed
 from keras_ada.sampling.incremental import DEFAULT_CHUNK_SIZE
 from keras_ada.sampling.incremental import sampler_for
-
-SAMPLE_RATE = 16000
 
 
 def code_rate_condition(ada, codes):

@@ -1,0 +1,50 @@
+import json
+
+import numpy as np
+import pytest
+import soundfile
+
+from keras_ada import cli
+
+
+def test_sample_and_reconstruct_are_registered():
+    _, runners = cli.build_parser()
+    assert {"sample", "reconstruct"} <= set(runners)
+
+
+def test_sample_a_wavenet(tmp_path):
+    output = tmp_path / "samples"
+    command = ["sample", "wavenet_large", "--scale", "tiny", "--seconds", "0.004"]
+    assert cli.main([*command, "--batch-size", "2", "--output", str(output)]) == 0
+    for index in range(2):
+        info = soundfile.info(str(output / f"sample_{index:03d}.wav"))
+        assert (info.samplerate, info.frames, info.subtype) == (16000, 64, "PCM_16")
+        assert (output / f"sample_{index:03d}.png").stat().st_size > 0
+    settings = json.loads((output / "samples.json").read_text())
+    assert settings["batch_size"] == 2 and settings["seconds"] == 0.004
+
+
+def test_sample_and_reconstruct_a_saved_stack(stack, tmp_path):
+    stack.save(str(tmp_path / "stack"))
+    output = tmp_path / "out"
+    command = ["sample", str(tmp_path / "stack"), "--seconds", "0.008", "--seed", "3"]
+    assert cli.main([*command, "--temperature", "1", "0.5", "1", "--output", str(output)]) == 0
+    assert soundfile.info(str(output / "sample_000.wav")).frames == 128  # 2 top codes
+
+    # A stereo 8 kHz recording: mixed down and resampled to 16 kHz.
+    time = np.arange(800) / 8000
+    tone = 0.3 * np.sin(2 * np.pi * 440 * time)
+    soundfile.write(str(tmp_path / "tone.wav"), np.stack([tone, tone], 1), 8000)
+    command = ["reconstruct", str(tmp_path / "stack"), str(tmp_path / "tone.wav")]
+    assert cli.main([*command, "--seconds", "0.05", "--output", str(output)]) == 0
+    for kind in ("original", "reconstruction"):
+        info = soundfile.info(str(output / f"tone_{kind}.wav"))
+        assert (info.samplerate, info.frames) == (16000, 768)  # 800 samples, whole codes
+    assert (output / "tone.png").stat().st_size > 0
+
+
+def test_unusable_models_are_reported(tmp_path):
+    with pytest.raises(SystemExit, match="zoo model"):
+        cli.main(["sample", "no_such_model", "--output", str(tmp_path)])
+    with pytest.raises(SystemExit, match="reconstruct"):
+        cli.main(["sample", "vqvae_hop8", "--scale", "tiny", "--output", str(tmp_path)])
