@@ -21,8 +21,23 @@ from etils import epath
 SAMPLE_RATE = 16000
 # Extensions of the formats libsndfile reads.
 AUDIO_EXTENSIONS = frozenset(
-    ".aif .aifc .aiff .au .caf .flac .mp3 .oga .ogg .opus .rf64 .snd .w64 .wav .wave"
-    .split()
+    [
+        ".aif",
+        ".aifc",
+        ".aiff",
+        ".au",
+        ".caf",
+        ".flac",
+        ".mp3",
+        ".oga",
+        ".ogg",
+        ".opus",
+        ".rf64",
+        ".snd",
+        ".w64",
+        ".wav",
+        ".wave",
+    ]
 )
 METADATA_FILE = "metadata.csv"
 UNKNOWN_COMPOSER = "Unknown"
@@ -93,15 +108,17 @@ def find_recordings(
             Recording(
                 path=path,
                 id=relative,
-                composer=row.get("composer") or (folders[0] if folders
-                                                 else UNKNOWN_COMPOSER),
+                composer=row.get("composer")
+                or (folders[0] if folders else UNKNOWN_COMPOSER),
                 title=row.get("title") or path.stem,
             )
         )
     for relative in sorted(metadata):
         logger.warning(
             "%s lists %s, which is not an audio file in %s.",
-            METADATA_FILE, relative, directory,
+            METADATA_FILE,
+            relative,
+            directory,
         )
     return recordings, ignored
 
@@ -157,7 +174,9 @@ def read_audio(path: epath.Path, min_duration: float) -> np.ndarray:
     if read < declared or inconsistent:
         logger.warning(
             "%s looks truncated (its header declares more audio than it holds); "
-            "keeping the %.2f s that could be read.", path, len(audio) / SAMPLE_RATE,
+            "keeping the %.2f s that could be read.",
+            path,
+            len(audio) / SAMPLE_RATE,
         )
     duration = len(audio) / SAMPLE_RATE
     if duration < min_duration:

@@ -19,6 +19,7 @@ import hashlib
 import io
 import logging
 import math
+from typing import ClassVar
 
 import numpy as np
 import tensorflow_datasets as tfds
@@ -122,12 +123,12 @@ class Builder(tfds.core.GeneratorBasedBuilder):
     """DatasetBuilder for piano_dataset."""
 
     VERSION = tfds.core.Version("1.0.0")
-    RELEASE_NOTES = {"1.0.0": "Initial release."}
+    RELEASE_NOTES: ClassVar[dict[str, str]] = {"1.0.0": "Initial release."}
     # What `tfds build piano_dataset` builds: everything that needs no input.
-    BUILDER_CONFIGS = [EMBEDDED, EMBEDDED_MINI]
+    BUILDER_CONFIGS = (EMBEDDED, EMBEDDED_MINI)
     DEFAULT_BUILDER_CONFIG_NAME = "embedded"
     # Built only when asked for: `--config recordings --manual_dir DIR`.
-    MANUAL_BUILDER_CONFIGS = [RECORDINGS]
+    MANUAL_BUILDER_CONFIGS = (RECORDINGS,)
     MANUAL_DOWNLOAD_INSTRUCTIONS = """\
     Only the `recordings` config reads the manual directory. Put your recordings
     in it (any folder structure), in any format libsndfile reads (WAV, FLAC, Ogg,
@@ -207,7 +208,9 @@ class Builder(tfds.core.GeneratorBasedBuilder):
             ingested += 1
             yield item.id, example
         logger.info(
-            "piano_dataset %s split: %d ingested, %d skipped.", split, ingested,
+            "piano_dataset %s split: %d ingested, %d skipped.",
+            split,
+            ingested,
             skipped,
         )
         self._totals["ingested"] += ingested
@@ -215,7 +218,8 @@ class Builder(tfds.core.GeneratorBasedBuilder):
         if split == "train":
             logger.info(
                 "piano_dataset/%s: %d ingested, %d skipped.",
-                self.builder_config.name, self._totals["ingested"],
+                self.builder_config.name,
+                self._totals["ingested"],
                 self._totals["skipped"],
             )
         if not ingested:
@@ -252,9 +256,12 @@ class Builder(tfds.core.GeneratorBasedBuilder):
             rendered = zip(items, synthesis.render_scores(jobs, soundfont, workers))
         else:
             rendered = (
-                (piece, synthesis.render_score(
-                    piece.path, piece.qpm, _seed(piece.path), soundfont
-                ))
+                (
+                    piece,
+                    synthesis.render_score(
+                        piece.path, piece.qpm, _seed(piece.path), soundfont
+                    ),
+                )
                 for piece in items
             )
         for piece, (audio, reason) in rendered:
@@ -262,12 +269,15 @@ class Builder(tfds.core.GeneratorBasedBuilder):
                 logger.warning("Skipped %s: %s.", piece.path, reason)
                 yield piece, None
                 continue
-            yield piece, {
-                "audio": self._encode_audio(audio),
-                "composer": piece.composer,
-                "title": piece.title,
-                "id": piece.id,
-            }
+            yield (
+                piece,
+                {
+                    "audio": self._encode_audio(audio),
+                    "composer": piece.composer,
+                    "title": piece.title,
+                    "id": piece.id,
+                },
+            )
 
     def _recording_example(self, recording: audio_files.Recording):
         """The example of a user recording, or None (logged) if it is unusable."""
@@ -324,7 +334,9 @@ class Builder(tfds.core.GeneratorBasedBuilder):
             )
         logger.info(
             "Found %d audio files in %s (%d other files ignored).",
-            len(recordings), directory, len(ignored),
+            len(recordings),
+            directory,
+            len(ignored),
         )
         return recordings
 

@@ -1,11 +1,11 @@
 """piano_dataset dataset."""
 
 import unittest
+from typing import ClassVar
 
 import tensorflow_datasets as tfds
 
-from . import piano_dataset_dataset_builder
-from . import synthesis
+from . import piano_dataset_dataset_builder, synthesis
 
 
 class PianoDatasetRecordingsTest(tfds.testing.DatasetBuilderTestCase):
@@ -19,8 +19,8 @@ class PianoDatasetRecordingsTest(tfds.testing.DatasetBuilderTestCase):
     """
 
     DATASET_CLASS = piano_dataset_dataset_builder.Builder
-    BUILDER_CONFIG_NAMES_TO_TEST = ["recordings"]
-    SPLITS = {"train": 3, "eval": 1}
+    BUILDER_CONFIG_NAMES_TO_TEST = ("recordings",)
+    SPLITS: ClassVar[dict[str, int]] = {"train": 3, "eval": 1}
 
 
 @unittest.skipUnless(synthesis.is_available(), synthesis.INSTALL_HINT)
@@ -28,7 +28,7 @@ class PianoDatasetScoresTest(tfds.testing.DatasetBuilderTestCase):
     """The embedded source on three short scores of the music21 corpus."""
 
     DATASET_CLASS = piano_dataset_dataset_builder.Builder
-    BUILDER_CONFIG_NAMES_TO_TEST = [
+    BUILDER_CONFIG_NAMES_TO_TEST = (
         piano_dataset_dataset_builder.PianoConfig(
             name="embedded_test",
             pieces=(
@@ -36,9 +36,9 @@ class PianoDatasetScoresTest(tfds.testing.DatasetBuilderTestCase):
                 "mozart/k545/movement1_exposition.mxl",
                 "bach/bwv153.1.mxl",
             ),
-        )
-    ]
-    SPLITS = {"train": 2, "eval": 1}
+        ),
+    )
+    SPLITS: ClassVar[dict[str, int]] = {"train": 2, "eval": 1}
 
 
 if __name__ == "__main__":

@@ -50,7 +50,10 @@ class Notes:
     def take(self, index: np.ndarray) -> Notes:
         """Returns the notes selected by an index or boolean mask."""
         return Notes(
-            self.onset[index], self.offset[index], self.pitch[index], self.velocity[index]
+            self.onset[index],
+            self.offset[index],
+            self.pitch[index],
+            self.velocity[index],
         )
 
 
@@ -92,9 +95,7 @@ def score_notes(score: music21.stream.Score, default_qpm: float) -> Notes:
     velocity = np.concatenate([c[3] for c in columns]).astype(np.int32)
     ratio = np.concatenate([c[4] for c in columns])
     onset = to_seconds(onset_ql)
-    offset = onset + np.maximum(
-        (to_seconds(end_ql) - onset) * ratio, _MIN_DURATION
-    )
+    offset = onset + np.maximum((to_seconds(end_ql) - onset) * ratio, _MIN_DURATION)
     order = np.lexsort((pitch, onset))
     return Notes(onset, offset, pitch, velocity).take(order)
 
@@ -174,9 +175,10 @@ def _tempo_map(score: music21.stream.Score, default_qpm: float):
 
     def to_seconds(offsets: np.ndarray) -> np.ndarray:
         segment = np.searchsorted(starts, offsets, side="right") - 1
-        return seconds_at_start[segment] + (
-            offsets - starts[segment]
-        ) * seconds_per_quarter[segment]
+        return (
+            seconds_at_start[segment]
+            + (offsets - starts[segment]) * seconds_per_quarter[segment]
+        )
 
     return to_seconds
 
@@ -197,9 +199,7 @@ def _part_notes(part: music21.stream.Stream):
         end = start + float(element.duration.quarterLength)
         articulations = {type(a).__name__ for a in element.articulations}
         velocity = _VELOCITY_FLOOR + _VELOCITY_RANGE * volume
-        velocity += _ACCENT_VELOCITY * bool(
-            articulations & {"Accent", "StrongAccent"}
-        )
+        velocity += _ACCENT_VELOCITY * bool(articulations & {"Accent", "StrongAccent"})
         ratio = _STACCATO_RATIO if "Staccato" in articulations else _LEGATO_RATIO
         chord_tie = element.tie
         members = element.notes if element.isChord else [element]

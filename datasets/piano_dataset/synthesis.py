@@ -10,6 +10,7 @@ Each piece is then trimmed of its silent tail and peak-normalised to -1 dBFS.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
 import logging
 import multiprocessing
@@ -34,7 +35,7 @@ INSTALL_HINT = (
 )
 
 _RENDER_RATE = 2 * SAMPLE_RATE
-_GAIN = 0.2
+_GAIN = 0.2  # FluidSynth's default; the output is float, normalised afterwards.
 _TAIL_SECONDS = 3.0  # Rendered after the last note-off: release and reverb.
 _SILENCE = 1e-3  # -60 dB relative to the peak: the trimmed tail is quieter.
 _PEAK = 10 ** (-1 / 20)  # -1 dBFS.
@@ -65,71 +66,104 @@ def is_available() -> bool:
     return True
 
 
-class Piano:
-    """The acoustic grand piano of a SoundFont, played by FluidSynth.
+def render(notes: scores.Notes, soundfont: str) -> np.ndarray:
+    """Plays notes on the SoundFont's acoustic grand piano.
+
+    Each call starts a fresh synthesiser (loading the SoundFont takes well under a
+    second): a synthesiser that has played before keeps some state, and the
+    output of a piece would then depend on what was rendered before it, in which
+    worker process.
 
     Args:
+        notes: the `scores.Notes` to play.
         soundfont: path of a General MIDI SoundFont (`.sf2`/`.sf3`).
+
+    Returns:
+        int16 `[T]` at 16 kHz, mono, trimmed of its silent tail, peak at -1 dBFS
+        (all zeros for a performance without notes).
 
     Example:
 
-    >>> piano = Piano(soundfont_path())
-    >>> audio = piano.render(notes)  # int16, 16 kHz, mono.
+    >>> audio = render(scores.humanise(notes, seed=0), soundfont_path())
     """
-
-    def __init__(self, soundfont: str):
-        try:
-            import fluidsynth
-        except ImportError as error:
-            raise ImportError(
-                f"FluidSynth is not available ({error}). {INSTALL_HINT}"
-            ) from error
-        self._synth = fluidsynth.Synth(
-            gain=_GAIN,
-            samplerate=float(_RENDER_RATE),
-            **{"synth.chorus.active": 0, "synth.reverb.active": 1},
-        )
-        font = self._synth.sfload(soundfont)
+    fluidsynth = _fluidsynth()
+    synth = fluidsynth.Synth(
+        gain=_GAIN,
+        samplerate=float(_RENDER_RATE),
+        **{"synth.chorus.active": 0, "synth.reverb.active": 1},
+    )
+    try:
+        font = synth.sfload(soundfont)
         if font == -1:
             raise ValueError(f"FluidSynth could not load the SoundFont {soundfont}.")
-        self._synth.program_select(0, font, 0, 0)
+        synth.program_select(0, font, 0, 0)
+        stereo = _play(synth, notes)
+    finally:
+        synth.delete()
+    audio = scipy.signal.resample_poly(stereo.mean(axis=1), 1, 2)
+    return _finish(audio)
 
-    def render(self, notes: scores.Notes) -> np.ndarray:
-        """Plays the notes and returns int16 audio at 16 kHz, mono.
 
-        Args:
-            notes: the `scores.Notes` to play.
+def _play(synth, notes: scores.Notes) -> np.ndarray:
+    """Sends the note events at their sample times; returns float32 `[T, 2]`."""
+    events = sorted(
+        [
+            (round(t * _RENDER_RATE), 1, p, v)
+            for t, p, v in zip(notes.onset, notes.pitch, notes.velocity)
+        ]
+        + [
+            (round(t * _RENDER_RATE), 0, p, 0)
+            for t, p in zip(notes.offset, notes.pitch)
+        ]
+    )
+    chunks = []
+    now = 0
+    for time, is_on, pitch, velocity in events:
+        if time > now:
+            chunks.append(_write_float(synth, time - now))
+            now = time
+        if is_on:
+            synth.noteon(0, int(pitch), int(velocity))
+        else:
+            synth.noteoff(0, int(pitch))
+    chunks.append(_write_float(synth, int(_TAIL_SECONDS * _RENDER_RATE)))
+    return np.concatenate(chunks)
 
-        Returns:
-            int16 `[T]`, trimmed of its silent tail, peak at -1 dBFS (all zeros for
-            a performance without notes).
-        """
-        events = sorted(
-            [(round(t * _RENDER_RATE), 1, p, v) for t, p, v in
-             zip(notes.onset, notes.pitch, notes.velocity)]
-            + [(round(t * _RENDER_RATE), 0, p, 0) for t, p in
-               zip(notes.offset, notes.pitch)]
-        )
-        chunks = []
-        now = 0
-        for time, is_on, pitch, velocity in events:
-            if time > now:
-                chunks.append(self._synth.get_samples(time - now))
-                now = time
-            if is_on:
-                self._synth.noteon(0, int(pitch), int(velocity))
-            else:
-                self._synth.noteoff(0, int(pitch))
-        chunks.append(self._synth.get_samples(int(_TAIL_SECONDS * _RENDER_RATE)))
-        self._reset()
-        stereo = np.concatenate(chunks).reshape(-1, 2).astype(np.float32)
-        audio = scipy.signal.resample_poly(stereo.mean(axis=1), 1, 2)
-        return _finish(audio)
 
-    def _reset(self):
-        """Silences every voice and lets the reverb die out before the next piece."""
-        self._synth.system_reset()
-        self._synth.get_samples(int(_TAIL_SECONDS * _RENDER_RATE))
+def _write_float(synth, frames: int) -> np.ndarray:
+    """Renders `frames` stereo float32 frames (pyfluidsynth only writes int16)."""
+    buffer = np.zeros((frames, 2), np.float32)
+    address = buffer.ctypes.data
+    _fluid_synth_write_float()(synth.synth, frames, address, 0, 2, address, 1, 2)
+    return buffer
+
+
+@functools.lru_cache(maxsize=1)
+def _fluid_synth_write_float():
+    """The C function `fluid_synth_write_float`, declared with pyfluidsynth."""
+    fluidsynth = _fluidsynth()
+    return fluidsynth.cfunc(
+        "fluid_synth_write_float",
+        ctypes.c_int,
+        ("synth", ctypes.c_void_p, 1),
+        ("len", ctypes.c_int, 1),
+        ("lout", ctypes.c_void_p, 1),
+        ("loff", ctypes.c_int, 1),
+        ("lincr", ctypes.c_int, 1),
+        ("rout", ctypes.c_void_p, 1),
+        ("roff", ctypes.c_int, 1),
+        ("rincr", ctypes.c_int, 1),
+    )
+
+
+def _fluidsynth():
+    try:
+        import fluidsynth
+    except ImportError as error:
+        raise ImportError(
+            f"FluidSynth is not available ({error}). {INSTALL_HINT}"
+        ) from error
+    return fluidsynth
 
 
 def _finish(audio: np.ndarray) -> np.ndarray:
@@ -140,12 +174,6 @@ def _finish(audio: np.ndarray) -> np.ndarray:
     loud = np.flatnonzero(np.abs(audio) > _SILENCE * peak)
     audio = audio[: loud[-1] + 1] * (_PEAK / peak)
     return np.round(audio * 32767).astype(np.int16)
-
-
-@functools.lru_cache(maxsize=1)
-def _piano(soundfont: str) -> Piano:
-    """One piano per process: loading a SoundFont takes a while."""
-    return Piano(soundfont)
 
 
 def render_score(
@@ -170,15 +198,20 @@ def render_score(
         return None, f"unreadable score ({type(error).__name__}: {error})"
     if not len(notes):
         return None, "the score has no notes"
-    return _piano(soundfont).render(scores.humanise(notes, seed)), None
+    return render(scores.humanise(notes, seed), soundfont), None
 
 
 def default_num_workers(num_jobs: int) -> int:
-    """One rendering process per available core, at most 8 and `num_jobs`."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1
+    """One rendering process per available core, at most 8, at least 4 jobs each.
+
+    Starting a process costs about as much as rendering a few short scores.
+    """
+    cores = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else (os.cpu_count() or 1)
     )
-    return max(1, min(cores, 8, num_jobs))
+    return max(1, min(cores, 8, num_jobs // 4))
 
 
 def _render_score_star(args):

@@ -24,8 +24,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
-from keras_ada.data import piano
-from keras_ada.data import windows
+from keras_ada.data import piano, windows
 from keras_ada.data.mu_law import mu_law_encode_pcm16
 
 METADATA_FILE = "metadata.json"
@@ -89,8 +88,15 @@ def encode_split(
             f"Received: chunk_length={chunk_length}"
         )
     if batch_size < 1:
-        raise ValueError(f"`batch_size` must be positive. Received: batch_size={batch_size}")
-    source = {"config": config, "split": split, "hop": hop, "chunk_length": chunk_length}
+        raise ValueError(
+            f"`batch_size` must be positive. Received: batch_size={batch_size}"
+        )
+    source = {
+        "config": config,
+        "split": split,
+        "hop": hop,
+        "chunk_length": chunk_length,
+    }
     os.makedirs(os.path.join(output_dir, CODES_FOLDER), exist_ok=True)
     metadata = _start_metadata(output_dir, source)
     if metadata["complete"]:
@@ -99,7 +105,9 @@ def encode_split(
     done = _read_index(output_dir)
     num_recordings, _ = piano.split_size(split, config, data_dir)
     progress = tqdm(
-        total=num_recordings, initial=len(done), unit="recording",
+        total=num_recordings,
+        initial=len(done),
+        unit="recording",
         desc=f"Encoding {config}/{split}",
     )
     with progress, open(os.path.join(output_dir, INDEX_FILE), "a") as index:
@@ -126,8 +134,9 @@ def encode_split(
         num_codes=sum(entry["num_codes"] for entry in done.values()),
     )
     _write_json(os.path.join(output_dir, METADATA_FILE), metadata)
-    logger.info("Encoded %d recordings of %s/%s to %s.", len(done), config, split,
-                output_dir)
+    logger.info(
+        "Encoded %d recordings of %s/%s to %s.", len(done), config, split, output_dir
+    )
     return output_dir
 
 
@@ -170,7 +179,8 @@ def code_excerpts(
     """
     code_metadata(directory)
     entries = [
-        entry for entry in _read_index(directory).values()
+        entry
+        for entry in _read_index(directory).values()
         if entry["num_codes"] >= length
     ]
     if not entries:
@@ -228,7 +238,9 @@ def _encode_recording(ada, audio, chunk_length, batch_size):
     classes = mu_law_encode_pcm16(audio).numpy()
     num_chunks = -(-len(classes) // chunk_length)
     num_batches = -(-num_chunks // batch_size)
-    padded = np.full(num_batches * batch_size * chunk_length, NUM_CLASSES // 2, np.int32)
+    padded = np.full(
+        num_batches * batch_size * chunk_length, NUM_CLASSES // 2, np.int32
+    )
     padded[: len(classes)] = classes
     batches = padded.reshape(num_batches, batch_size, chunk_length)
     codes = [

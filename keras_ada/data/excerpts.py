@@ -4,8 +4,7 @@ import random
 
 import tensorflow as tf
 
-from keras_ada.data import piano
-from keras_ada.data import windows
+from keras_ada.data import piano, windows
 from keras_ada.data.mu_law import mu_law_encode_pcm16
 
 # Splits up to this size (stored bytes, about their decoded size) are cached in
@@ -115,4 +114,6 @@ def excerpts(
 
 def _check_positive(name, value):
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value}")
+        raise ValueError(
+            f"`{name}` must be a positive integer. Received: {name}={value}"
+        )

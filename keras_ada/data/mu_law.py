@@ -68,7 +68,9 @@ def mu_law_decode(classes, num_classes: int = 256) -> tf.Tensor:
     _check_num_classes(num_classes)
     mu = float(num_classes - 1)
     companded = tf.cast(classes, tf.float32) * (2.0 / mu) - 1.0
-    return tf.sign(companded) * tf.math.expm1(tf.abs(companded) * tf.math.log1p(mu)) / mu
+    return (
+        tf.sign(companded) * tf.math.expm1(tf.abs(companded) * tf.math.log1p(mu)) / mu
+    )
 
 
 def _check_num_classes(num_classes):

@@ -49,8 +49,7 @@ def random_windows(
         expected = tf.cast(span, tf.float64) / length
         count = tf.cast(
             tf.floor(
-                expected
-                + tf.random.stateless_uniform([], count_seed, dtype=tf.float64)
+                expected + tf.random.stateless_uniform([], count_seed, dtype=tf.float64)
             ),
             tf.int64,
         )

@@ -17,7 +17,7 @@ DATASETS_DIR = pathlib.Path(__file__).resolve().parents[2] / "datasets"
 if str(DATASETS_DIR) not in sys.path:
     sys.path.insert(0, str(DATASETS_DIR))
 
-from piano_dataset import piano_dataset_dataset_builder  # noqa: E402
+from piano_dataset import piano_dataset_dataset_builder
 
 SAMPLE_RATE = 16000
 # Durations (seconds) of the synthetic recordings of `prepared_data_dir`.
@@ -32,14 +32,19 @@ DURATIONS = {
 
 
 def tones(seconds, rate=SAMPLE_RATE, seed=0, channels=1):
-    """Decaying tones of random pitch, in [-1, 1], `[frames]` or `[frames, channels]`."""
+    """Decaying tones of random pitch, in [-1, 1], `[frames]` or `[frames, channels]`.
+
+    A tone starts every 0.2 s and lasts 2 s (a decay of 5 per second).
+    """
     rng = np.random.default_rng(seed)
-    time = np.arange(round(seconds * rate)) / rate
-    audio = np.zeros_like(time)
+    audio = np.zeros(round(seconds * rate))
+    since = np.arange(2 * rate) / rate
     for onset in np.arange(0.0, seconds, 0.2):
         frequency = rng.uniform(100.0, 1000.0)
-        since = np.maximum(time - onset, 0.0)
-        audio += 0.15 * np.exp(-5.0 * since) * np.sin(2 * np.pi * frequency * since)
+        start = round(onset * rate)
+        tone = 0.15 * np.exp(-5.0 * since) * np.sin(2 * np.pi * frequency * since)
+        end = min(len(audio), start + len(tone))
+        audio[start:end] += tone[: end - start]
     audio = np.clip(audio, -1.0, 1.0)
     return np.repeat(audio[:, None], channels, axis=1) if channels > 1 else audio
 

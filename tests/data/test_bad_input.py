@@ -11,9 +11,7 @@ import numpy as np
 import pytest
 import soundfile
 import tensorflow_datasets as tfds
-
-from conftest import build_recordings
-from conftest import tones
+from conftest import build_recordings, tones
 
 # name: (rate, channels, seconds, soundfile format, subtype)
 GOOD = {
@@ -63,9 +61,12 @@ def _write_folder(folder):
     (folder / "truncated.wav").write_bytes(whole[: len(whole) // 2])
     (folder / "cover.jpg").write_bytes(b"\xff\xd8\xff")
     # A broken file that comes first in the choice of `eval` (smallest hash).
-    first = min(list(GOOD) + list(BAD), key=lambda i: hashlib.sha256(i.encode()).digest())
+    first = min(
+        list(GOOD) + list(BAD), key=lambda i: hashlib.sha256(i.encode()).digest()
+    )
     name = next(
-        f"broken_{k}.wav" for k in range(10000)
+        f"broken_{k}.wav"
+        for k in range(10000)
         if hashlib.sha256(f"broken_{k}.wav".encode()).digest()
         < hashlib.sha256(first.encode()).digest()
     )
@@ -92,7 +93,8 @@ def built(tmp_path_factory):
         logger.setLevel(previous_level)
     examples = {
         split: {
-            ex["id"].decode(): ex for ex in tfds.as_numpy(builder.as_dataset(split=split))
+            ex["id"].decode(): ex
+            for ex in tfds.as_numpy(builder.as_dataset(split=split))
         }
         for split in builder.info.splits
     }
@@ -142,7 +144,9 @@ def test_summary_and_eval_split(built):
     found = {**examples["train"], **examples["eval"]}
     ingested = len(found)
     skipped = len(GOOD) + len(BAD) + 1 - ingested
-    assert f"piano_dataset/recordings: {ingested} ingested, {skipped} skipped." in messages
+    assert (
+        f"piano_dataset/recordings: {ingested} ingested, {skipped} skipped." in messages
+    )
     # ceil(1% of 18) = 1 recording; the broken first one is passed over.
     assert len(examples["eval"]) == 1
     assert first_bad not in found

@@ -1,6 +1,7 @@
 """Code datasets: encode a split with an ADA, resume a stopped run, read excerpts."""
 
 import json
+import math
 import os
 
 import numpy as np
@@ -43,7 +44,9 @@ def reference_codes(classes):
 
 def _expected(split, data_dir):
     expected = {}
-    for recording in keras_ada.data.recordings(split, CONFIG, data_dir).as_numpy_iterator():
+    for recording in keras_ada.data.recordings(
+        split, CONFIG, data_dir
+    ).as_numpy_iterator():
         classes = mu_law_encode_pcm16(recording["audio"]).numpy()
         expected[recording["id"].decode()] = reference_codes(
             classes[: len(classes) // 4 * 4]
@@ -64,8 +67,14 @@ def _stored(directory):
 
 def _encode(ada, directory, data_dir, **kwargs):
     return keras_ada.data.encode_split(
-        ada, "train", str(directory), config=CONFIG, data_dir=data_dir,
-        chunk_length=4096, batch_size=2, **kwargs,
+        ada,
+        "train",
+        str(directory),
+        config=CONFIG,
+        data_dir=data_dir,
+        chunk_length=4096,
+        batch_size=2,
+        **kwargs,
     )
 
 
@@ -86,9 +95,14 @@ def test_round_trip(prepared_data_dir, tmp_path):
 def test_a_stopped_run_resumes(prepared_data_dir, tmp_path):
     expected = _expected("train", prepared_data_dir)
     # Calls of `encode` per recording: chunks of 4096 samples, 2 per call.
-    calls = {id_: -(-(-(-len(codes) * 4 // 4096)) // 2) for id_, codes in expected.items()}
+    calls = {
+        id_: math.ceil(math.ceil(len(codes) * 4 / 4096) / 2)
+        for id_, codes in expected.items()
+    }
     with pytest.raises(KeyboardInterrupt):
-        _encode(ToyADA(fail_after=sum(calls.values()) // 2), tmp_path, prepared_data_dir)
+        _encode(
+            ToyADA(fail_after=sum(calls.values()) // 2), tmp_path, prepared_data_dir
+        )
     partial = _stored(tmp_path)
     assert 0 < len(partial) < len(expected)
     with pytest.raises(ValueError, match="has not finished"):
@@ -113,8 +127,12 @@ def test_a_stopped_run_resumes(prepared_data_dir, tmp_path):
 def test_bad_arguments(prepared_data_dir, tmp_path):
     with pytest.raises(ValueError, match="chunk_length=4094"):
         keras_ada.data.encode_split(
-            ToyADA(), "train", str(tmp_path), config=CONFIG,
-            data_dir=prepared_data_dir, chunk_length=4094,
+            ToyADA(),
+            "train",
+            str(tmp_path),
+            config=CONFIG,
+            data_dir=prepared_data_dir,
+            chunk_length=4094,
         )
     _encode(ToyADA(), tmp_path, prepared_data_dir)
     with pytest.raises(ValueError, match="another encoding"):
@@ -136,13 +154,18 @@ def test_code_excerpts(code_dir):
     sequences = _stored(code_dir)
     dataset = keras_ada.data.code_excerpts(code_dir, 100, 4, seed=1)
     batches = [batch.numpy() for batch in dataset.take(5)]
-    again = [batch.numpy() for batch in keras_ada.data.code_excerpts(code_dir, 100, 4, seed=1).take(5)]
+    again = [
+        batch.numpy()
+        for batch in keras_ada.data.code_excerpts(code_dir, 100, 4, seed=1).take(5)
+    ]
     np.testing.assert_array_equal(batches, again)
     for batch in batches:
         assert batch.shape == (4, 100) and batch.dtype == np.int32
         for excerpt in batch:
             assert any(
-                sequence.astype(np.uint8).tobytes().find(excerpt.astype(np.uint8).tobytes())
+                sequence.astype(np.uint8)
+                .tobytes()
+                .find(excerpt.astype(np.uint8).tobytes())
                 >= 0
                 for sequence in sequences.values()
             )
@@ -161,8 +184,13 @@ def test_real_tiny_ada(prepared_data_dir, tmp_path):
     zoo = pytest.importorskip("keras_ada.zoo")
     ada = zoo.load("vqvae_hop8", scale="tiny")
     keras_ada.data.encode_split(
-        ada, "eval", str(tmp_path), config=CONFIG, data_dir=prepared_data_dir,
-        chunk_length=2048, batch_size=4,
+        ada,
+        "eval",
+        str(tmp_path),
+        config=CONFIG,
+        data_dir=prepared_data_dir,
+        chunk_length=2048,
+        batch_size=4,
     )
     (recording,) = keras_ada.data.recordings("eval", CONFIG, prepared_data_dir)
     (codes,) = _stored(tmp_path).values()

@@ -33,7 +33,8 @@ def _source(excerpt, recordings):
     """The id of the recording an excerpt was cut from."""
     needle = excerpt.astype(np.uint8).tobytes()
     sources = [
-        id_ for id_, classes in recordings.items()
+        id_
+        for id_, classes in recordings.items()
         if classes.astype(np.uint8).tobytes().find(needle) >= 0
     ]
     assert len(sources) == 1, sources
@@ -127,8 +128,11 @@ def test_bad_arguments(prepared_data_dir):
 def test_fit_on_the_current_backend(prepared_data_dir):
     dataset = _excerpts(prepared_data_dir, length=64, batch_size=4, seed=0)
     model = keras.Sequential(
-        [keras.Input((64,), dtype="int32"), keras.layers.Embedding(256, 8),
-         keras.layers.Dense(256)]
+        [
+            keras.Input((64,), dtype="int32"),
+            keras.layers.Embedding(256, 8),
+            keras.layers.Dense(256),
+        ]
     )
     model.compile(
         optimizer="adam",

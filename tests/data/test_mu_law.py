@@ -6,9 +6,7 @@ import pytest
 import tensorflow as tf
 
 from keras_ada import ops
-from keras_ada.data import mu_law_decode
-from keras_ada.data import mu_law_encode
-from keras_ada.data import mu_law_encode_pcm16
+from keras_ada.data import mu_law_decode, mu_law_encode, mu_law_encode_pcm16
 
 
 def reference_mu_law(x, num_classes=256):
@@ -43,7 +41,9 @@ def test_clips_out_of_range_input():
 
 def test_matches_keras_ada_ops():
     x = np.random.default_rng(1).uniform(-1.0, 1.0, 2048).astype(np.float32)
-    expected = keras.ops.convert_to_numpy(ops.mu_law_encode(keras.ops.convert_to_tensor(x)))
+    expected = keras.ops.convert_to_numpy(
+        ops.mu_law_encode(keras.ops.convert_to_tensor(x))
+    )
     np.testing.assert_array_equal(mu_law_encode(tf.constant(x)).numpy(), expected)
 
 

@@ -29,7 +29,10 @@ def test_windows_are_uniform_over_all_positions():
             batch[:, 0]
             for batch in windows.random_windows(
                 _stream(sequences, seed=1), length, seed=2
-            ).batch(1000).take(count // 1000).as_numpy_iterator()
+            )
+            .batch(1000)
+            .take(count // 1000)
+            .as_numpy_iterator()
         ]
     )
     origin, position = starts // 10**6, starts % 10**6
@@ -37,8 +40,9 @@ def test_windows_are_uniform_over_all_positions():
     share = np.bincount(origin, minlength=len(sequences)) / count
     np.testing.assert_allclose(share, spans / spans.sum(), atol=0.02)
     longest = int(np.argmax(spans))
-    histogram = np.histogram(position[origin == longest], bins=10,
-                             range=(0, spans[longest]))[0]
+    histogram = np.histogram(
+        position[origin == longest], bins=10, range=(0, spans[longest])
+    )[0]
     np.testing.assert_allclose(histogram / histogram.sum(), 0.1, atol=0.02)
 
 
@@ -46,7 +50,8 @@ def test_windows_are_contiguous_slices():
     length = 64
     batch = next(
         windows.random_windows(_stream(_sequences(LENGTHS), 0), length, seed=0)
-        .batch(32).as_numpy_iterator()
+        .batch(32)
+        .as_numpy_iterator()
     )
     assert batch.shape == (32, length)
     np.testing.assert_array_equal(np.diff(batch, axis=1), 1)
@@ -66,7 +71,9 @@ def test_consecutive_windows_cover_each_sequence_in_order():
     dataset = tf.data.Dataset.from_generator(
         lambda: iter(sequences), output_signature=tf.TensorSpec([None], tf.int64)
     )
-    result = np.stack(list(windows.consecutive_windows(dataset, 100).as_numpy_iterator()))
+    result = np.stack(
+        list(windows.consecutive_windows(dataset, 100).as_numpy_iterator())
+    )
     expected = np.stack(
         [s[i : i + 100] for s in sequences for i in range(0, len(s) - 99, 100)]
     )
