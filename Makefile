@@ -4,10 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BACKENDS ?= tensorflow jax
+DEMO_DIR ?= demo
+DEMO_BACKEND ?= jax
+PYTEST := $(BIN)/python -m pytest -q -n 2 --durations=10
 
-.PHONY: install test test-tensorflow test-jax demo lint clean
+.PHONY: install system-deps test demo data lint clean
 
-install: $(STAMP)
+install: system-deps $(STAMP)
+
+# FluidSynth and its General MIDI SoundFont render the embedded piano dataset.
+system-deps:
+	bash scripts/install_system_deps.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,17 +25,20 @@ $(STAMP): pyproject.toml
 test: install
 	@set -e; for backend in $(BACKENDS); do \
 		echo "== tests on the $$backend backend =="; \
-		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -n 2 tests; \
+		KERAS_BACKEND=$$backend $(PYTEST) tests; \
 	done
 
-test-%: install
-	KERAS_BACKEND=$* $(BIN)/python -m pytest -q -n 2 tests
+# The embedded_mini config of piano_dataset: a few minutes of rendered repertoire.
+data: install
+	cd datasets && ../$(BIN)/tfds build piano_dataset --config embedded_mini \
+		--data_dir ../$(DEMO_DIR)/data
 
-demo: install
-	KERAS_BACKEND=jax $(BIN)/keras-ada demo --output demo
+demo: data
+	KERAS_BACKEND=$(DEMO_BACKEND) $(BIN)/keras-ada demo --data-dir $(DEMO_DIR)/data \
+		--output $(DEMO_DIR)
 
 lint: install
 	$(BIN)/ruff check keras_ada tests datasets zoo benchmarks
 
 clean:
-	rm -rf $(VENV) demo
+	rm -rf $(VENV) $(DEMO_DIR)
