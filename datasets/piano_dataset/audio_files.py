@@ -188,6 +188,15 @@ def read_audio(path: epath.Path, min_duration: float) -> np.ndarray:
     return audio
 
 
+def describe_error(error: Exception) -> str:
+    """Why a file was skipped, from the error `read_audio` raised."""
+    if isinstance(error, UnusableAudioError):
+        return str(error)
+    if isinstance(error, soundfile.LibsndfileError):
+        return f"unreadable ({error.error_string.strip().rstrip('.')})"
+    return f"unreadable ({type(error).__name__}: {error})"
+
+
 def _to_int16(audio: np.ndarray) -> np.ndarray:
     """float32 in [-1, 1) to int16, the inverse of libsndfile's int16 reading."""
     return np.clip(np.round(audio * 32768), -32768, 32767).astype(np.int16)

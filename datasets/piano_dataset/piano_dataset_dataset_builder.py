@@ -51,6 +51,18 @@ class PianoConfig(tfds.core.BuilderConfig):
     pieces: str | tuple[str, ...] = "all"
     min_duration: float = 1.0
 
+    def __post_init__(self):
+        if self.source not in ("scores", "manual"):
+            raise ValueError(
+                "`source` must be 'scores' or 'manual'. "
+                f"Received: source={self.source!r}"
+            )
+        if not self.min_duration > 0:
+            raise ValueError(
+                "`min_duration` must be positive. "
+                f"Received: min_duration={self.min_duration}"
+            )
+
 
 EMBEDDED = PianoConfig(
     name="embedded",
@@ -286,7 +298,9 @@ class Builder(tfds.core.GeneratorBasedBuilder):
                 recording.path, self.builder_config.min_duration
             )
         except Exception as error:  # noqa: BLE001 - a bad file must not stop a build.
-            logger.warning("Skipped %s: %s.", recording.path, _describe(error))
+            logger.warning(
+                "Skipped %s: %s.", recording.path, audio_files.describe_error(error)
+            )
             return None
         return {
             "audio": self._encode_audio(audio),
@@ -339,9 +353,3 @@ class Builder(tfds.core.GeneratorBasedBuilder):
             len(ignored),
         )
         return recordings
-
-
-def _describe(error: Exception) -> str:
-    if isinstance(error, audio_files.UnusableAudioError):
-        return str(error)
-    return f"unreadable ({type(error).__name__}: {error})"
