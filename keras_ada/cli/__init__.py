@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("train", "sample", "reconstruct")
+COMMANDS = ("train", "sample", "reconstruct", "demo")
 
 BACKENDS = ("tensorflow", "jax", "torch")
 
