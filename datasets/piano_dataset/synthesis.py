@@ -69,8 +69,8 @@ def is_available() -> bool:
 def render(notes: scores.Notes, soundfont: str) -> np.ndarray:
     """Plays notes on the SoundFont's acoustic grand piano.
 
-    Each call starts a fresh synthesiser (loading the SoundFont takes well under a
-    second): a synthesiser that has played before keeps some state, and the
+    Each call starts a fresh synthesiser (loading the piano of the SoundFont takes
+    a few tens of milliseconds): a synthesiser that has played before keeps some state, and the
     output of a piece would then depend on what was rendered before it, in which
     worker process.
 
@@ -90,7 +90,12 @@ def render(notes: scores.Notes, soundfont: str) -> np.ndarray:
     synth = fluidsynth.Synth(
         gain=_GAIN,
         samplerate=float(_RENDER_RATE),
-        **{"synth.chorus.active": 0, "synth.reverb.active": 1},
+        **{
+            "synth.chorus.active": 0,
+            "synth.reverb.active": 1,
+            # Load only the piano's samples, not the whole General MIDI bank.
+            "synth.dynamic-sample-loading": 1,
+        },
     )
     try:
         font = synth.sfload(soundfont)

@@ -212,6 +212,13 @@ def code_excerpts(
 def code_metadata(directory: str) -> dict:
     """Reads the metadata of a complete code directory.
 
+    Args:
+        directory: a code directory written by `encode_split`.
+
+    Returns:
+        A dict: `hop`, `chunk_length`, `config`, `split`, `num_recordings`,
+        `num_codes` and `complete` (true).
+
     Raises:
         FileNotFoundError: if `directory` is not a code directory.
         ValueError: if its encoding has not finished.

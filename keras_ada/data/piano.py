@@ -86,7 +86,16 @@ def recordings(
 
 
 def split_size(split: str, config: str = "embedded", data_dir: str | None = None):
-    """Returns `(num_recordings, num_bytes)` of a prepared split."""
+    """The size of a prepared split, from its metadata (nothing is read).
+
+    Args:
+        split: `"train"` or `"eval"`.
+        config: the `piano_dataset` config.
+        data_dir: TFDS data directory; `None` for TFDS's default.
+
+    Returns:
+        `(num_recordings, num_bytes)`, `num_bytes` as stored (zlib-compressed).
+    """
     builder = load_builder(config, data_dir)
     _check_split(builder, split)
     info = builder.info.splits[split]

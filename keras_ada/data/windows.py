@@ -9,7 +9,15 @@ import tensorflow as tf
 
 
 def derive_seeds(seed: int, count: int) -> list[int]:
-    """Derives `count` independent 31-bit seeds from one seed."""
+    """Derives `count` independent 31-bit seeds from one seed.
+
+    Args:
+        seed: the seed.
+        count: number of seeds.
+
+    Returns:
+        A list of `count` ints in `[0, 2**31)`.
+    """
     state = np.random.SeedSequence(seed).generate_state(count)
     return [int(value) & 0x7FFFFFFF for value in state]
 
