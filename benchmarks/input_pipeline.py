@@ -29,7 +29,12 @@ def measure(config, data_dir, length, batch_size, batches, cache):
     """Returns (seconds to the first batch, excerpts per second afterwards)."""
     start = time.perf_counter()
     dataset = keras_ada.data.excerpts(
-        "train", length, batch_size, data_dir=data_dir, seed=0, config=config,
+        "train",
+        length,
+        batch_size,
+        data_dir=data_dir,
+        seed=0,
+        config=config,
         cache=cache,
     )
     iterator = iter(dataset)
