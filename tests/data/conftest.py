@@ -1,63 +1,8 @@
-"""Fixtures of the data tests: the `piano_dataset` builder and a tiny prepared copy.
+"""Fixtures of the data tests: a tiny prepared `piano_dataset/recordings`."""
 
-`datasets/` is a folder of TFDS builders, not a package: the tests put it on
-`sys.path` to import `piano_dataset` (as `tfds build` does), and build a small
-`recordings` dataset of synthetic recordings in a temporary data directory.
-"""
-
-import pathlib
-import sys
-
-import numpy as np
 import pytest
 import soundfile
-import tensorflow_datasets as tfds
-
-DATASETS_DIR = pathlib.Path(__file__).resolve().parents[2] / "datasets"
-if str(DATASETS_DIR) not in sys.path:
-    sys.path.insert(0, str(DATASETS_DIR))
-
-from piano_dataset import piano_dataset_dataset_builder
-
-SAMPLE_RATE = 16000
-# Durations (seconds) of the synthetic recordings of `prepared_data_dir`.
-DURATIONS = {
-    "Bach/a.wav": 3.0,
-    "Bach/b.wav": 1.5,
-    "Chopin/c.flac": 5.0,
-    "Chopin/d.wav": 2.0,
-    "Liszt/e.wav": 4.0,
-    "Liszt/f.wav": 1.2,
-}
-
-
-def tones(seconds, rate=SAMPLE_RATE, seed=0, channels=1):
-    """Decaying tones of random pitch, in [-1, 1], `[frames]` or `[frames, channels]`.
-
-    A tone starts every 0.2 s and lasts 2 s (a decay of 5 per second).
-    """
-    rng = np.random.default_rng(seed)
-    audio = np.zeros(round(seconds * rate))
-    since = np.arange(2 * rate) / rate
-    for onset in np.arange(0.0, seconds, 0.2):
-        frequency = rng.uniform(100.0, 1000.0)
-        start = round(onset * rate)
-        tone = 0.15 * np.exp(-5.0 * since) * np.sin(2 * np.pi * frequency * since)
-        end = min(len(audio), start + len(tone))
-        audio[start:end] += tone[: end - start]
-    audio = np.clip(audio, -1.0, 1.0)
-    return np.repeat(audio[:, None], channels, axis=1) if channels > 1 else audio
-
-
-def build_recordings(manual_dir, data_dir):
-    """Builds the `recordings` config of `manual_dir` into `data_dir`."""
-    builder = piano_dataset_dataset_builder.Builder(
-        config="recordings", data_dir=str(data_dir)
-    )
-    builder.download_and_prepare(
-        download_config=tfds.download.DownloadConfig(manual_dir=str(manual_dir))
-    )
-    return builder
+from piano_data_helpers import DURATIONS, SAMPLE_RATE, build_recordings, tones
 
 
 @pytest.fixture(scope="session")

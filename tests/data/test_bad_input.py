@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile
 import tensorflow_datasets as tfds
-from conftest import build_recordings, tones
+from piano_data_helpers import build_recordings, tones
 
 # name: (rate, channels, seconds, soundfile format, subtype)
 GOOD = {
