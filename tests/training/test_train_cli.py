@@ -21,7 +21,8 @@ def state(directory):
 
 def test_subcommands_come_from_the_module_list():
     parser, runners = cli.build_parser()
-    assert set(runners) == set(cli.COMMANDS) == {"train"}
+    assert set(runners) == set(cli.COMMANDS) and "train" in runners
+    assert runners["train"].__name__ == "keras_ada.cli.train"
     args = parser.parse_args(["train", "3.7", "--level", "2", "--output", "out"])
     assert (args.model, args.level, args.scale) == ("3.7", 2, "paper")
 
@@ -31,7 +32,7 @@ def test_train_lists_the_zoo(capsys):
     assert "3.7      vqvae_amae_wavenet" in capsys.readouterr().out
 
 
-def test_train_a_stack_level_by_level_with_resume(tmp_path):
+def test_train_a_stack_level_by_level(tmp_path):
     output = str(tmp_path / "3.4")
     command = ["train", "vqvae_wavenet", "--output", output, *TINY]
     with pytest.raises(SystemExit, match="Level 0 of vqvae_wavenet is not trained"):
@@ -39,11 +40,8 @@ def test_train_a_stack_level_by_level_with_resume(tmp_path):
     with pytest.raises(SystemExit, match="--level 0..1"):
         cli.main(command)
 
-    level_0 = ["--level", "0", "--checkpoint-every", "2", "--verbose", "0"]
-    cli.main([*command, *level_0, "--steps", "2", "--eval-steps", "0"])
+    cli.main([*command, "--level", "0", "--steps", "2", "--eval-steps", "1", "--verbose", "0"])
     assert state(os.path.join(output, "level_0"))["step"] == 2
-    cli.main([*command, *level_0, "--steps", "4", "--eval-steps", "1"])  # Resumes.
-    assert state(os.path.join(output, "level_0"))["step"] == 4
     with open(os.path.join(output, "level_0", "metrics.json")) as file:
         metrics = json.load(file)
     assert set(metrics["eval"]) == {"nll", "perplexity"}
