@@ -59,10 +59,10 @@ def measure(mode, topology, widths, steps, batch_size, repeats=2):
     model = build_model(topology, widths)
     if mode == "incremental":
         sampler = IncrementalSampler(model, chunk_size=steps)
-        run = lambda: sampler.generate(steps, batch_size=batch_size, seed=0, verbose=0)  # noqa: E731
+        run = lambda: sampler.generate(steps, batch_size=batch_size, seed=0, verbose=0)
     else:
         sampler = NaiveSampler(model)
-        run = lambda: sampler.generate(steps, batch_size=batch_size, seed=0)  # noqa: E731
+        run = lambda: sampler.generate(steps, batch_size=batch_size, seed=0)
     start = time.perf_counter()
     run()
     first_call = time.perf_counter() - start
@@ -89,8 +89,17 @@ def measure(mode, topology, widths, steps, batch_size, repeats=2):
 
 def run_child(args, mode, topology, steps, batch_size):
     command = [
-        sys.executable, os.path.abspath(__file__), "--child", mode, topology,
-        "--widths", args.widths, "--steps", str(steps), "--batch-size", str(batch_size),
+        sys.executable,
+        os.path.abspath(__file__),
+        "--child",
+        mode,
+        topology,
+        "--widths",
+        args.widths,
+        "--steps",
+        str(steps),
+        "--batch-size",
+        str(batch_size),
     ]
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     if completed.returncode:
@@ -102,7 +111,8 @@ def run_child(args, mode, topology, steps, batch_size):
 def print_table(results):
     header = (
         f"{'topology':<12}{'RF':>7}{'blocks':>7}{'mode':>13}{'batch':>7}{'steps/s':>11}"
-        f"{'us/step/block':>15}{'speed-up':>10}{'peak MiB':>10}{'queues MiB':>12}"
+        f"{'samples/s':>11}{'us/step/block':>15}{'speed-up':>10}{'peak MiB':>10}"
+        f"{'queues MiB':>12}"
     )
     print(header)
     print("-" * len(header))
@@ -112,12 +122,17 @@ def print_table(results):
     for r in results:
         per_block = 1e6 / (r["steps_per_second"] * r["blocks"])
         speedup = ""
-        if r["mode"] == "incremental" and r["batch_size"] == 1 and r["topology"] in naive:
+        if (
+            r["mode"] == "incremental"
+            and r["batch_size"] == 1
+            and r["topology"] in naive
+        ):
             speedup = f"{r['steps_per_second'] / naive[r['topology']]:.0f}x"
         queues = f"{r['queue_mib']:.2f}" if "queue_mib" in r else ""
         print(
             f"{r['topology']:<12}{r['receptive_field']:>7}{r['blocks']:>7}{r['mode']:>13}"
-            f"{r['batch_size']:>7}{r['steps_per_second']:>11.1f}{per_block:>15.2f}"
+            f"{r['batch_size']:>7}{r['steps_per_second']:>11.1f}"
+            f"{r['steps_per_second'] * r['batch_size']:>11.0f}{per_block:>15.2f}"
             f"{speedup:>10}{r['peak_memory_mib']:>10.0f}{queues:>12}"
         )
 
@@ -125,15 +140,24 @@ def print_table(results):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--widths", choices=("tiny", "paper"), default="tiny")
-    parser.add_argument("--topologies", nargs="+", choices=list(TOPOLOGIES),
-                        default=list(TOPOLOGIES))
-    parser.add_argument("--steps", type=int, default=None,
-                        help="incremental steps per timing (default 4000 tiny, 300 paper)")
-    parser.add_argument("--batch-size", type=int, default=16, help="the batched measurement")
+    parser.add_argument(
+        "--topologies", nargs="+", choices=list(TOPOLOGIES), default=list(TOPOLOGIES)
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help="incremental steps per timing (default 4000 tiny, 300 paper)",
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=16, help="the batched measurement"
+    )
     parser.add_argument("--naive-steps", type=int, default=4)
     parser.add_argument("--no-naive", action="store_true")
     parser.add_argument("--json", help="also write the results to this file")
-    parser.add_argument("--child", nargs=2, metavar=("MODE", "TOPOLOGY"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", nargs=2, metavar=("MODE", "TOPOLOGY"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     steps = args.steps or (4000 if args.widths == "tiny" else 300)
     if args.child:
@@ -142,7 +166,9 @@ def main(argv=None):
         return
     import keras
 
-    print(f"backend {keras.backend.backend()}, widths {args.widths}, {os.cpu_count()} CPUs")
+    print(
+        f"backend {keras.backend.backend()}, widths {args.widths}, {os.cpu_count()} CPUs"
+    )
     results = []
     for topology in args.topologies:
         results.append(run_child(args, "incremental", topology, steps, 1))

@@ -31,8 +31,12 @@ def add_parser(subparsers):
     parser.add_argument("audio", nargs="+", help="audio files")
     parser.add_argument("--output", required=True, help="output directory")
     parser.add_argument("--seconds", type=float, default=4.0, help="excerpt duration")
-    parser.add_argument("--offset", type=float, default=0.0, help="excerpt start, seconds")
-    parser.add_argument("--levels", type=int, help="levels to go through (default: all)")
+    parser.add_argument(
+        "--offset", type=float, default=0.0, help="excerpt start, seconds"
+    )
+    parser.add_argument(
+        "--levels", type=int, help="levels to go through (default: all)"
+    )
     parser.add_argument(
         "--temperature",
         type=float,
@@ -62,7 +66,9 @@ def run(args):
 
     keras.utils.set_random_seed(args.seed)
     model = load(args.model, args.scale)
-    temperatures = args.temperature[0] if len(args.temperature) == 1 else args.temperature
+    temperatures = (
+        args.temperature[0] if len(args.temperature) == 1 else args.temperature
+    )
     if isinstance(model, Stack):
         levels = model.num_levels if args.levels is None else args.levels
         hop = model.input_hop(levels)
@@ -80,26 +86,38 @@ def run(args):
         hop = model.hop
 
         def reconstruct(classes):
-            return model.decode(model.encode(classes), temperature=temperatures, seed=args.seed)
+            return model.decode(
+                model.encode(classes), temperature=temperatures, seed=args.seed
+            )
 
     else:
-        raise SystemExit(f"{args.model} is a {type(model).__name__}: give a stack or an ADA.")
+        raise SystemExit(
+            f"{args.model} is a {type(model).__name__}: give a stack or an ADA."
+        )
     os.makedirs(args.output, exist_ok=True)
     for path in args.audio:
         waveform = read_audio(path, SAMPLE_RATE, args.offset, args.seconds)
         waveform = waveform[: len(waveform) // hop * hop]
         if not len(waveform):
-            raise SystemExit(f"{path}: shorter than one code ({hop} samples) after the offset.")
+            raise SystemExit(
+                f"{path}: shorter than one code ({hop} samples) after the offset."
+            )
         classes = keras.ops.convert_to_numpy(mu_law_encode(waveform[None]))
         reconstruction = reconstruct(classes)
         waveforms = {
             "original": keras.ops.convert_to_numpy(mu_law_decode(classes))[0],
-            "reconstruction": keras.ops.convert_to_numpy(mu_law_decode(reconstruction))[0],
+            "reconstruction": keras.ops.convert_to_numpy(mu_law_decode(reconstruction))[
+                0
+            ],
         }
         name = os.path.splitext(os.path.basename(path))[0]
         for kind, values in waveforms.items():
-            write_wav(os.path.join(args.output, f"{name}_{kind}.wav"), values, SAMPLE_RATE)
-        save_spectrogram(os.path.join(args.output, f"{name}.png"), waveforms, SAMPLE_RATE)
+            write_wav(
+                os.path.join(args.output, f"{name}_{kind}.wav"), values, SAMPLE_RATE
+            )
+        save_spectrogram(
+            os.path.join(args.output, f"{name}.png"), waveforms, SAMPLE_RATE
+        )
         equal = float(np.mean(reconstruction == classes))
         print(
             f"{path}: {len(waveform) / SAMPLE_RATE:.2f} s reconstructed ({equal:.1%} of "

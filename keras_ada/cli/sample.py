@@ -28,9 +28,13 @@ def add_parser(subparsers):
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("model", help="stack directory, WaveNet .keras file or zoo name")
+    parser.add_argument(
+        "model", help="stack directory, WaveNet .keras file or zoo name"
+    )
     parser.add_argument("--output", required=True, help="output directory")
-    parser.add_argument("--seconds", type=float, default=10.0, help="duration per sample")
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="duration per sample"
+    )
     parser.add_argument("--batch-size", type=int, default=1, help="number of samples")
     parser.add_argument(
         "--temperature",
@@ -42,7 +46,9 @@ def add_parser(subparsers):
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--scale", default="paper", help="scale of a zoo name")
-    parser.add_argument("--sample-rate", type=int, default=16000, help="audio sample rate")
+    parser.add_argument(
+        "--sample-rate", type=int, default=16000, help="audio sample rate"
+    )
     return parser
 
 
@@ -56,14 +62,18 @@ def load(spec: str, scale: str = "paper"):
 
     if os.path.isdir(spec):
         if not os.path.exists(os.path.join(spec, STACK_FILE)):
-            raise SystemExit(f"{spec!r} is a directory without {STACK_FILE}: not a stack.")
+            raise SystemExit(
+                f"{spec!r} is a directory without {STACK_FILE}: not a stack."
+            )
         return Stack.load(spec, compile=False)
     if os.path.isfile(spec):
         return keras.saving.load_model(spec, compile=False)
     try:
         model = zoo.load(spec, scale=scale)
     except (KeyError, ValueError) as error:
-        raise SystemExit(f"{spec!r} is neither a file, a stack directory nor a zoo model: {error}")
+        raise SystemExit(
+            f"{spec!r} is neither a file, a stack directory nor a zoo model: {error}"
+        )
     print(f"{spec} ({scale} scale) has untrained weights.")
     for part in getattr(model, "models", [model]):
         zoo.build_model(part)
@@ -84,17 +94,25 @@ def run(args):
     model = load(args.model, args.scale)
     start = time.perf_counter()
     if isinstance(model, Stack):
-        temperatures = args.temperature[0] if len(args.temperature) == 1 else args.temperature
+        temperatures = (
+            args.temperature[0] if len(args.temperature) == 1 else args.temperature
+        )
         audio = model.sample(
-            args.seconds, batch_size=args.batch_size, temperatures=temperatures,
-            seed=args.seed, sample_rate=args.sample_rate,
+            args.seconds,
+            batch_size=args.batch_size,
+            temperatures=temperatures,
+            seed=args.seed,
+            sample_rate=args.sample_rate,
         )
     elif isinstance(model, WaveNet) and model.input_format != "embedding":
         if len(args.temperature) != 1:
             raise SystemExit("A WaveNet takes one --temperature.")
         steps = int(np.ceil(args.seconds * args.sample_rate))
         audio = model.generate(
-            steps, batch_size=args.batch_size, temperature=args.temperature[0], seed=args.seed
+            steps,
+            batch_size=args.batch_size,
+            temperature=args.temperature[0],
+            seed=args.seed,
         )
     else:
         raise SystemExit(
@@ -109,9 +127,13 @@ def run(args):
         write_wav(f"{name}.wav", waveform, args.sample_rate)
         save_spectrogram(f"{name}.png", {f"sample {index}": waveform}, args.sample_rate)
     settings = dict(
-        model=args.model, seconds=audio.shape[1] / args.sample_rate,
-        batch_size=args.batch_size, temperature=args.temperature, seed=args.seed,
-        sample_rate=args.sample_rate, sampling_seconds=round(elapsed, 3),
+        model=args.model,
+        seconds=audio.shape[1] / args.sample_rate,
+        batch_size=args.batch_size,
+        temperature=args.temperature,
+        seed=args.seed,
+        sample_rate=args.sample_rate,
+        sampling_seconds=round(elapsed, 3),
     )
     with open(os.path.join(args.output, "samples.json"), "w") as file:
         json.dump(settings, file, indent=2)

@@ -7,8 +7,12 @@ import numpy as np
 SAMPLE_RATE = 16000
 
 
-def read_audio(path: str, sample_rate: int = SAMPLE_RATE, offset: float = 0.0,
-               seconds: float | None = None) -> np.ndarray:
+def read_audio(
+    path: str,
+    sample_rate: int = SAMPLE_RATE,
+    offset: float = 0.0,
+    seconds: float | None = None,
+) -> np.ndarray:
     """Reads an excerpt of any file libsndfile reads, as mono float32 at `sample_rate`.
 
     Channels are averaged; other sample rates are resampled with a polyphase
@@ -28,14 +32,14 @@ def read_audio(path: str, sample_rate: int = SAMPLE_RATE, offset: float = 0.0,
 
     with soundfile.SoundFile(path) as sound:
         rate = sound.samplerate
-        sound.seek(min(int(round(offset * rate)), sound.frames))
-        frames = -1 if seconds is None else int(math.ceil(seconds * rate))
+        sound.seek(min(round(offset * rate), sound.frames))
+        frames = -1 if seconds is None else math.ceil(seconds * rate)
         audio = sound.read(frames, dtype="float32", always_2d=True).mean(axis=1)
     if rate != sample_rate:
         divisor = math.gcd(rate, sample_rate)
         audio = signal.resample_poly(audio, sample_rate // divisor, rate // divisor)
     if seconds is not None:
-        audio = audio[: int(round(seconds * sample_rate))]
+        audio = audio[: round(seconds * sample_rate)]
     return np.clip(audio, -1.0, 1.0).astype("float32")
 
 
@@ -63,8 +67,12 @@ def save_spectrogram(path: str, waveforms: dict, sample_rate: int = SAMPLE_RATE)
         waveform = np.asarray(waveform, "float32")
         window = min(1024, max(16, 2 ** int(math.log2(max(len(waveform), 2)) - 2)))
         axis.specgram(
-            waveform, NFFT=window, Fs=sample_rate, noverlap=window * 3 // 4,
-            cmap="magma", scale="dB",
+            waveform,
+            NFFT=window,
+            Fs=sample_rate,
+            noverlap=window * 3 // 4,
+            cmap="magma",
+            scale="dB",
         )
         axis.set_title(title)
         axis.set_ylabel("Hz")

@@ -15,7 +15,9 @@ def resolve_seed(seed: int | None) -> int:
     if seed is None:
         return int(np.random.randint(0, 2**31 - 1))
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"`seed` must be a non-negative integer or None. Received: seed={seed}")
+        raise ValueError(
+            f"`seed` must be a non-negative integer or None. Received: seed={seed}"
+        )
     return int(seed)
 
 
@@ -36,7 +38,9 @@ def uniform_noise(seed: int, batch_size: int, start: int, count: int) -> np.ndar
     rows = []
     for row in range(batch_size):
         blocks = [
-            np.random.default_rng([seed, row, block]).random(NOISE_BLOCK, dtype=np.float32)
+            np.random.default_rng([seed, row, block]).random(
+                NOISE_BLOCK, dtype=np.float32
+            )
             for block in range(first, last + 1)
         ]
         offset = start - first * NOISE_BLOCK

@@ -32,8 +32,16 @@ def code_rate_condition(ada, codes):
     return modulator.output_projection(ops.relu(modulator.stack(quantised)))
 
 
-def decode(ada, codes, temperature=1.0, seed=None, prime=None,
-           chunk_size=DEFAULT_CHUNK_SIZE, return_logits=False, verbose="auto"):
+def decode(
+    ada,
+    codes,
+    temperature=1.0,
+    seed=None,
+    prime=None,
+    chunk_size=DEFAULT_CHUNK_SIZE,
+    return_logits=False,
+    verbose="auto",
+):
     """Renders codes to the level below by sampling the ADA's local model.
 
     Args:
@@ -56,7 +64,9 @@ def decode(ada, codes, temperature=1.0, seed=None, prime=None,
     """
     codes = ops.cast(ops.convert_to_tensor(codes), "int32")
     if len(codes.shape) != 2:
-        raise ValueError(f"`codes` must be `(batch, n)`. Received: codes.shape={codes.shape}")
+        raise ValueError(
+            f"`codes` must be `(batch, n)`. Received: codes.shape={codes.shape}"
+        )
     length = codes.shape[1] * ada.hop
     prime_length = 0
     if prime is not None:
@@ -102,11 +112,21 @@ def _per_model(name, value, stack):
 
 def _model_seeds(seed, count):
     seed = resolve_seed(seed)
-    return [int(s) % (2**31 - 1) for s in np.random.SeedSequence(seed).generate_state(count)]
+    return [
+        int(s) % (2**31 - 1) for s in np.random.SeedSequence(seed).generate_state(count)
+    ]
 
 
-def sample_stack(stack, seconds, batch_size=1, temperatures=1.0, seed=None,
-                 sample_rate=SAMPLE_RATE, return_codes=False, verbose="auto"):
+def sample_stack(
+    stack,
+    seconds,
+    batch_size=1,
+    temperatures=1.0,
+    seed=None,
+    sample_rate=SAMPLE_RATE,
+    return_codes=False,
+    verbose="auto",
+):
     """Samples audio from a hierarchy: prior codes, then each level's decoder.
 
     The prior samples the top-level codes; every ADA, top down, renders its codes
@@ -135,21 +155,28 @@ def sample_stack(stack, seconds, batch_size=1, temperatures=1.0, seed=None,
     seeds = _model_seeds(seed, stack.num_levels + 1)
     steps = math.ceil(seconds * sample_rate / stack.hop)
     sequence = stack.prior.generate(
-        steps, batch_size=batch_size, temperature=temperatures[-1], seed=seeds[-1],
+        steps,
+        batch_size=batch_size,
+        temperature=temperatures[-1],
+        seed=seeds[-1],
         verbose=verbose,
     )
     codes = [sequence]
     for level in reversed(range(stack.num_levels)):
         sequence = stack.levels[level].decode(
-            sequence, temperature=temperatures[level], seed=seeds[level], verbose=verbose
+            sequence,
+            temperature=temperatures[level],
+            seed=seeds[level],
+            verbose=verbose,
         )
         codes.insert(0, sequence)
     audio = codes.pop(0)
     return (audio, codes) if return_codes else audio
 
 
-def reconstruct_stack(stack, audio, num_levels=None, temperatures=1.0, seed=None,
-                      verbose="auto"):
+def reconstruct_stack(
+    stack, audio, num_levels=None, temperatures=1.0, seed=None, verbose="auto"
+):
     """Encodes audio through the levels, then decodes it back down by sampling.
 
     Args:
@@ -180,6 +207,9 @@ def reconstruct_stack(stack, audio, num_levels=None, temperatures=1.0, seed=None
     sequence = stack.codes_for_level(audio, num_levels)
     for level in reversed(range(num_levels)):
         sequence = stack.levels[level].decode(
-            sequence, temperature=temperatures[level], seed=seeds[level], verbose=verbose
+            sequence,
+            temperature=temperatures[level],
+            seed=seeds[level],
+            verbose=verbose,
         )
     return sequence

@@ -105,9 +105,20 @@ def _conv_weights(conv, dtype):
     return {"kernel": ops.reshape(kernel, (size * channels, filters)), "bias": bias}
 
 
+def _concatenated_weights(convs, dtype):
+    """One 1x1 convolution computing several: the outputs side by side."""
+    weights = [_conv_weights(conv, dtype) for conv in convs]
+    return {
+        key: ops.concatenate([w[key] for w in weights], axis=-1)
+        for key in ("kernel", "bias")
+    }
+
+
 def _check_positive_int(name, value):
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value}")
+        raise ValueError(
+            f"`{name}` must be a positive integer. Received: {name}={value}"
+        )
 
 
 def _batch_size(batch_size, prime, condition):
@@ -157,6 +168,7 @@ class IncrementalSampler:
         self.num_blocks = stack.num_blocks
         self.inner_channels = stack.inner_channels
         self.condition_channels = stack.condition_channels
+        self.skip_channels = stack.skip_channels
         self.queues = (
             CausalQueue(stack.input_kernel_size, 1, model.representation.output_dim),
         ) + tuple(
@@ -185,13 +197,15 @@ class IncrementalSampler:
         dtype = model.compute_dtype
         blocks = []
         for block in model.stack.blocks:
-            weights = {
-                "dilated": _conv_weights(block.dilated_conv, dtype),
-                "skip": _conv_weights(block.skip_projection, dtype),
-            }
+            projections = [block.skip_projection]
             if block.project_residual:
-                weights["residual"] = _conv_weights(block.residual_projection, dtype)
-            blocks.append(weights)
+                projections.append(block.residual_projection)
+            blocks.append(
+                {
+                    "dilated": _conv_weights(block.dilated_conv, dtype),
+                    "projection": _concatenated_weights(projections, dtype),
+                }
+            )
         weights = {
             "input_conv": _conv_weights(model.stack.input_conv, dtype),
             "blocks": tuple(blocks),
@@ -246,17 +260,29 @@ class IncrementalSampler:
             if block_bias is not None:
                 preactivation = preactivation + block_bias
             inner = self.inner_channels
-            gated = ops.tanh(preactivation[:, :inner]) * ops.sigmoid(preactivation[:, inner:])
-            skip_sum = skip_sum + _dense(gated, block["skip"])
-            if "residual" in block:
-                residual = residual + _dense(gated, block["residual"])
+            gated = ops.tanh(preactivation[:, :inner]) * ops.sigmoid(
+                preactivation[:, inner:]
+            )
+            projected = _dense(gated, block["projection"])
+            skip_sum = skip_sum + projected[:, : self.skip_channels]
+            if projected.shape[-1] > self.skip_channels:  # not the last block
+                residual = residual + projected[:, self.skip_channels :]
         hidden = _dense(ops.relu(skip_sum), weights["head_hidden"])
         logits = _dense(ops.relu(hidden), weights["head_logits"])
         return ops.cast(logits, "float32"), tuple(buffers)
 
     def _chunk(
-        self, weights, state, start, count, noise, temperature, condition, first_row,
-        condition_hop, return_logits,
+        self,
+        weights,
+        state,
+        start,
+        count,
+        noise,
+        temperature,
+        condition,
+        first_row,
+        condition_hop,
+        return_logits,
     ):
         """Runs `count <= chunk_size` steps from time `start` in one while loop."""
         batch_size, chunk_size = noise.shape
@@ -269,17 +295,31 @@ class IncrementalSampler:
                 row = ops.floor_divide(t, condition_hop) - first_row
                 bias = ops.take(condition, row, axis=1)
             logits, buffers = self.step(weights, features, buffers, t, bias)
-            classes = sample_categorical(logits, ops.take(noise, i, axis=1), temperature)
+            classes = sample_categorical(
+                logits, ops.take(noise, i, axis=1), temperature
+            )
             samples = ops.slice_update(samples, (0, i), classes[:, None])
-            outputs = (i + 1, self.features(weights, classes, features.dtype), buffers, samples)
+            outputs = (
+                i + 1,
+                self.features(weights, classes, features.dtype),
+                buffers,
+                samples,
+            )
             if return_logits:
                 logits_out = ops.slice_update(logits_out[0], (0, i, 0), logits[:, None])
                 outputs += (logits_out,)
             return outputs
 
-        loop_vars = (ops.zeros((), "int32"), features, buffers, ops.zeros(noise.shape, "int32"))
+        loop_vars = (
+            ops.zeros((), "int32"),
+            features,
+            buffers,
+            ops.zeros(noise.shape, "int32"),
+        )
         if return_logits:
-            loop_vars += (ops.zeros((batch_size, chunk_size, self.num_classes), "float32"),)
+            loop_vars += (
+                ops.zeros((batch_size, chunk_size, self.num_classes), "float32"),
+            )
         outputs = ops.while_loop(
             lambda i, *_: i < count, body, loop_vars, maximum_iterations=chunk_size
         )
@@ -289,11 +329,20 @@ class IncrementalSampler:
         key = (conditioned, condition_hop, return_logits)
         if key not in self._compiled:
 
-            def chunk(weights, state, start, count, noise, temperature, condition, first_row):
+            def chunk(
+                weights, state, start, count, noise, temperature, condition, first_row
+            ):
                 return self._chunk(
-                    weights, state, start, count, noise, temperature,
-                    condition if conditioned else None, first_row,
-                    condition_hop, return_logits,
+                    weights,
+                    state,
+                    start,
+                    count,
+                    noise,
+                    temperature,
+                    condition if conditioned else None,
+                    first_row,
+                    condition_hop,
+                    return_logits,
                 )
 
             self._compiled[key] = compile_function(chunk)
@@ -320,11 +369,17 @@ class IncrementalSampler:
         features = model.shift_right(model.representation(prime))
         inputs = [features]
         residual = stack.input_conv(features)
-        biases = [None] * self.num_blocks if bias is None else ops.split(bias, self.num_blocks, -1)
+        biases = (
+            [None] * self.num_blocks
+            if bias is None
+            else ops.split(bias, self.num_blocks, -1)
+        )
         for block, block_bias in zip(stack.blocks, biases):
             inputs.append(residual)
             residual, _ = block(residual, condition=block_bias)
-        buffers = tuple(queue.from_sequence(x, dtype) for queue, x in zip(self.queues, inputs))
+        buffers = tuple(
+            queue.from_sequence(x, dtype) for queue, x in zip(self.queues, inputs)
+        )
         return self.features(weights, prime[:, -1], dtype), buffers
 
     # === Driver ===
@@ -383,7 +438,9 @@ class IncrementalSampler:
         prime_length = 0 if prime is None else prime.shape[1]
         batch_size = _batch_size(batch_size, prime, condition)
         if condition is not None:
-            condition = self._check_condition(condition, prime_length + num_steps, condition_hop)
+            condition = self._check_condition(
+                condition, prime_length + num_steps, condition_hop
+            )
         if not model.built:
             model(ops.zeros((1, 1), "int32"))
         dtype = model.compute_dtype
@@ -393,11 +450,14 @@ class IncrementalSampler:
         else:
             bias = None
             if condition is not None:
-                bias = ops.repeat(condition, condition_hop, axis=1)[:, :prime_length]
+                rows = condition[:, : math.ceil(prime_length / condition_hop)]
+                bias = ops.repeat(rows, condition_hop, axis=1)[:, :prime_length]
             state = self.prefill(weights, prime, bias)
         seed = resolve_seed(seed)
         temperature = ops.convert_to_tensor(temperatures(temperature, batch_size))
-        chunk = self._compiled_chunk(condition is not None, condition_hop, return_logits)
+        chunk = self._compiled_chunk(
+            condition is not None, condition_hop, return_logits
+        )
         rows_per_chunk = (self.chunk_size - 1) // condition_hop + 2
         progbar = None
         if verbose == 1 or (verbose == "auto" and num_steps > self.chunk_size):
@@ -429,7 +489,11 @@ class IncrementalSampler:
                 logits.append(ops.convert_to_numpy(outputs[1])[:, :count])
             if progbar is not None:
                 progbar.update(done + count)
-        samples = np.concatenate(samples, 1) if samples else np.zeros((batch_size, 0), "int32")
+        samples = (
+            np.concatenate(samples, 1)
+            if samples
+            else np.zeros((batch_size, 0), "int32")
+        )
         if not return_logits:
             return samples.astype("int32")
         if not logits:
@@ -463,11 +527,24 @@ def sampler_for(model, chunk_size: int = DEFAULT_CHUNK_SIZE) -> IncrementalSampl
     return samplers[chunk_size]
 
 
-def generate(model, num_steps: int, batch_size: int | None = None, temperature=1.0,
-             seed: int | None = None, condition=None, prime=None,
-             chunk_size: int = DEFAULT_CHUNK_SIZE, **kwargs):
+def generate(
+    model,
+    num_steps: int,
+    batch_size: int | None = None,
+    temperature=1.0,
+    seed: int | None = None,
+    condition=None,
+    prime=None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    **kwargs,
+):
     """Samples from a WaveNet incrementally; see `IncrementalSampler.generate`."""
     return sampler_for(model, chunk_size).generate(
-        num_steps, batch_size=batch_size, temperature=temperature, seed=seed,
-        condition=condition, prime=prime, **kwargs,
+        num_steps,
+        batch_size=batch_size,
+        temperature=temperature,
+        seed=seed,
+        condition=condition,
+        prime=prime,
+        **kwargs,
     )

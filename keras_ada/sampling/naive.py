@@ -38,8 +38,15 @@ class NaiveSampler:
 
         self._window_logits = compile_function(window_logits)
 
-    def generate(self, num_steps, batch_size=None, temperature=1.0, seed=None,
-                 condition=None, prime=None):
+    def generate(
+        self,
+        num_steps,
+        batch_size=None,
+        temperature=1.0,
+        seed=None,
+        condition=None,
+        prime=None,
+    ):
         """Same contract as `IncrementalSampler.generate` (full-rate `condition`).
 
         Returns:
@@ -74,10 +81,21 @@ class NaiveSampler:
         return sequence[:, prime_length:total]
 
 
-def naive_generate(model, num_steps, batch_size=None, temperature=1.0, seed=None,
-                   condition=None, prime=None):
+def naive_generate(
+    model,
+    num_steps,
+    batch_size=None,
+    temperature=1.0,
+    seed=None,
+    condition=None,
+    prime=None,
+):
     """Samples with `NaiveSampler` (recomputing the receptive field every step)."""
     return NaiveSampler(model).generate(
-        num_steps, batch_size=batch_size, temperature=temperature, seed=seed,
-        condition=condition, prime=prime,
+        num_steps,
+        batch_size=batch_size,
+        temperature=temperature,
+        seed=seed,
+        condition=condition,
+        prime=prime,
     )

@@ -28,7 +28,10 @@ def test_sample_and_reconstruct_a_saved_stack(stack, tmp_path):
     stack.save(str(tmp_path / "stack"))
     output = tmp_path / "out"
     command = ["sample", str(tmp_path / "stack"), "--seconds", "0.008", "--seed", "3"]
-    assert cli.main([*command, "--temperature", "1", "0.5", "1", "--output", str(output)]) == 0
+    assert (
+        cli.main([*command, "--temperature", "1", "0.5", "1", "--output", str(output)])
+        == 0
+    )
     assert soundfile.info(str(output / "sample_000.wav")).frames == 128  # 2 top codes
 
     # A stereo 8 kHz recording: mixed down and resampled to 16 kHz.
@@ -39,7 +42,10 @@ def test_sample_and_reconstruct_a_saved_stack(stack, tmp_path):
     assert cli.main([*command, "--seconds", "0.05", "--output", str(output)]) == 0
     for kind in ("original", "reconstruction"):
         info = soundfile.info(str(output / f"tone_{kind}.wav"))
-        assert (info.samplerate, info.frames) == (16000, 768)  # 800 samples, whole codes
+        assert (info.samplerate, info.frames) == (
+            16000,
+            768,
+        )  # 800 samples, whole codes
     assert (output / "tone.png").stat().st_size > 0
 
 

@@ -30,7 +30,9 @@ def test_code_rate_condition_is_the_condition_before_repetition(stack):
     ada = stack.levels[0]
     codes = random_codes(ada, 2, 7)
     np.testing.assert_allclose(
-        ops.convert_to_numpy(ops.repeat(code_rate_condition(ada, codes), ada.hop, axis=1)),
+        ops.convert_to_numpy(
+            ops.repeat(code_rate_condition(ada, codes), ada.hop, axis=1)
+        ),
         ops.convert_to_numpy(ada.condition(codes)),
         atol=1e-6,
     )
@@ -49,16 +51,22 @@ def test_decode_is_seeded_and_continues_a_prime(stack):
 
 
 def test_stack_sample(stack):
-    audio, codes = stack.sample(0.01, batch_size=2, temperatures=0.9, seed=5, return_codes=True)
+    audio, codes = stack.sample(
+        0.01, batch_size=2, temperatures=0.9, seed=5, return_codes=True
+    )
     steps = int(np.ceil(0.01 * 16000 / stack.hop))
     assert audio.shape == (2, steps * stack.hop) and audio.dtype == np.int32
     assert [c.shape for c in codes] == [(2, steps * 8), (2, steps)]
     assert audio.min() >= 0 and audio.max() < 256
-    np.testing.assert_array_equal(audio, stack.sample(0.01, batch_size=2, temperatures=0.9, seed=5))
+    np.testing.assert_array_equal(
+        audio, stack.sample(0.01, batch_size=2, temperatures=0.9, seed=5)
+    )
     # Each level's output is what its decoder renders from the codes above.
     np.testing.assert_array_equal(
         stack.levels[1].decode(codes[1], temperature=0.0),
-        stack.sample(0.01, batch_size=2, temperatures=[0.9, 0.0, 0.9], seed=5, return_codes=True)[1][0],
+        stack.sample(
+            0.01, batch_size=2, temperatures=[0.9, 0.0, 0.9], seed=5, return_codes=True
+        )[1][0],
     )
     with pytest.raises(ValueError, match="temperatures"):
         stack.sample(0.01, temperatures=[1.0, 1.0])

@@ -11,12 +11,18 @@ from keras_ada.sampling import sampler_for
 # Each distinct model x flags compiles once; the models are module-wide.
 CONFIGS = {
     # input conv of length 4, filter 3: queues of 2 d.
-    "continuous_k3": dict(repeats=2, stages=3, kernel_size=3, input_format="continuous"),
+    "continuous_k3": dict(
+        repeats=2, stages=3, kernel_size=3, input_format="continuous"
+    ),
     # filter 2, one-hot input.
     "one_hot_k2": dict(repeats=2, stages=4, kernel_size=2, input_format="one_hot"),
     # one repeat of filter 2: a 1-step input convolution without a queue.
     "embedding_k2": dict(
-        repeats=1, stages=5, kernel_size=2, input_format="embedding", embedding_dim=6,
+        repeats=1,
+        stages=5,
+        kernel_size=2,
+        input_format="embedding",
+        embedding_dim=6,
         num_classes=32,
     ),
 }
@@ -34,7 +40,9 @@ def models():
 
 
 def full_pass(model, samples, condition=None):
-    return ops.convert_to_numpy(model(ops.convert_to_tensor(samples), condition=condition))
+    return ops.convert_to_numpy(
+        model(ops.convert_to_tensor(samples), condition=condition)
+    )
 
 
 def assert_greedy(samples, logits):
@@ -48,7 +56,9 @@ def test_greedy_steps_equal_the_teacher_forced_pass(models, name):
     model = models[name]
     assert model.receptive_field == 32
     # Past the receptive field, so every queue wraps around.
-    samples, logits = model.generate(80, batch_size=2, temperature=0.0, return_logits=True)
+    samples, logits = model.generate(
+        80, batch_size=2, temperature=0.0, return_logits=True
+    )
     assert samples.shape == (2, 80) and samples.dtype == np.int32
     assert logits.shape == (2, 80, model.num_classes)
     full = full_pass(model, samples)
@@ -85,7 +95,9 @@ def test_temperature_zero_is_greedy_per_row(models):
     model = models["continuous_k3"]
     greedy = model.generate(40, batch_size=2, temperature=0.0, seed=1)
     np.testing.assert_array_equal(greedy[0], greedy[1])
-    np.testing.assert_array_equal(greedy, model.generate(40, batch_size=2, temperature=0.0, seed=2))
+    np.testing.assert_array_equal(
+        greedy, model.generate(40, batch_size=2, temperature=0.0, seed=2)
+    )
     mixed = model.generate(40, batch_size=2, temperature=[0.0, 1.0], seed=1)
     np.testing.assert_array_equal(mixed[0], greedy[0])
     assert not np.array_equal(mixed[1], greedy[1])
@@ -102,7 +114,9 @@ def test_prime_is_continued(models):
     model = models["continuous_k3"]
     greedy = model.generate(80, temperature=0.0)
     for length in (5, 50):  # shorter and longer than the longest queue (8)
-        continued = model.generate(80 - length, prime=greedy[:, :length], temperature=0.0)
+        continued = model.generate(
+            80 - length, prime=greedy[:, :length], temperature=0.0
+        )
         np.testing.assert_array_equal(continued, greedy[:, length:])
 
 
@@ -124,7 +138,9 @@ def test_sampling_matches_the_naive_sampler(models):
 
 
 def test_conditioned_steps_equal_the_teacher_forced_pass():
-    model = WaveNet(repeats=2, stages=3, residual_channels=8, inner_channels=4, kernel_size=3)
+    model = WaveNet(
+        repeats=2, stages=3, residual_channels=8, inner_channels=4, kernel_size=3
+    )
     rng = np.random.default_rng(2)
     condition = rng.normal(size=(2, 15, model.condition_channels)).astype("float32")
     samples, logits = model.generate(
@@ -140,7 +156,9 @@ def test_conditioned_steps_equal_the_teacher_forced_pass():
 def test_invalid_arguments_are_reported(models):
     model = models["continuous_k3"]
     with pytest.raises(ValueError, match="condition"):
-        model.generate(10, condition=np.zeros((1, 9, model.condition_channels), "float32"))
+        model.generate(
+            10, condition=np.zeros((1, 9, model.condition_channels), "float32")
+        )
     with pytest.raises(ValueError, match="batch_size"):
         model.generate(10, batch_size=2, prime=np.zeros((3, 4), "int32"))
     with pytest.raises(ValueError, match="temperature"):
@@ -171,4 +189,6 @@ def test_sample_categorical_follows_the_tempered_softmax():
         frequencies = np.bincount(drawn, minlength=5) / drawn.size
         np.testing.assert_allclose(frequencies, expected, atol=0.015)
     greedy = sample_categorical(logits[:3], uniform[:3], np.zeros(3, "float32"))
-    np.testing.assert_array_equal(ops.convert_to_numpy(greedy), [logits[0].argmax()] * 3)
+    np.testing.assert_array_equal(
+        ops.convert_to_numpy(greedy), [logits[0].argmax()] * 3
+    )
