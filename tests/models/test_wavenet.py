@@ -42,7 +42,7 @@ def test_loss_falls_on_a_toy_signal():
     model = tiny_wavenet()
     model.compile(optimizer=keras.optimizers.Adam(1e-2))
     history = model.fit(toy_signal(), epochs=10, batch_size=8, verbose=0).history
-    assert history["nll"][-1] < 0.75 * history["nll"][0]
+    assert history["nll"][-1] < 0.85 * history["nll"][0]
     assert history["nll"][0] < np.log(256) + 0.5
 
 
