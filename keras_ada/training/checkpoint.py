@@ -18,7 +18,8 @@ class ResumableCheckpoint(keras.callbacks.Callback):
     `epoch_<n>.weights.h5`, then records it in `state.json`, replaced
     atomically, and removes the previous file: a run killed at any moment
     leaves a consistent checkpoint. `restore(model)` loads the latest one and
-    returns the number of epochs done, to pass to `fit(initial_epoch=...)`.
+    returns the number of steps done: `fit(initial_epoch=steps_done //
+    steps_per_epoch)` continues the run.
 
     The weights saved are the live ones, never the averages: put this callback
     before any callback that swaps the averaged weights into the model at the
@@ -26,25 +27,28 @@ class ResumableCheckpoint(keras.callbacks.Callback):
 
     Args:
         directory: where the checkpoints are written.
+        write: whether this process writes them (only the chief of a
+            multi-worker cluster does; every worker restores them).
 
     Example:
 
     >>> checkpoint = ResumableCheckpoint("run/checkpoint")
     >>> done = checkpoint.restore(model)  # 0 on a fresh run
-    >>> model.fit(data, epochs=10, steps_per_epoch=500, initial_epoch=done,
+    >>> model.fit(data, epochs=10, steps_per_epoch=500, initial_epoch=done // 500,
     ...           callbacks=[checkpoint])
     """
 
-    def __init__(self, directory: str):
+    def __init__(self, directory: str, write: bool = True):
         super().__init__()
         self.directory = directory
+        self.write = write
 
     @property
     def state_path(self):
         return os.path.join(self.directory, STATE_FILE)
 
     def state(self) -> dict | None:
-        """Returns the latest saved state (`epoch`, `step`, `weights`), or None."""
+        """Returns the latest saved state (`epoch`, `step`, `weights`, ...), or None."""
         if not os.path.exists(self.state_path):
             return None
         with open(self.state_path) as file:
@@ -54,7 +58,7 @@ class ResumableCheckpoint(keras.callbacks.Callback):
         """Loads the latest checkpoint into a built, compiled model.
 
         Returns:
-            The number of epochs already done (0 when there is no checkpoint).
+            The number of steps already done (0 when there is no checkpoint).
         """
         state = self.state()
         if state is None:
@@ -62,15 +66,18 @@ class ResumableCheckpoint(keras.callbacks.Callback):
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
         model.load_weights(os.path.join(self.directory, state["weights"]))
-        return int(state["epoch"])
+        return int(state["epoch"]) * int(state["steps_per_epoch"])
 
     def on_epoch_end(self, epoch, logs=None):
+        if not self.write:
+            return
         os.makedirs(self.directory, exist_ok=True)
         previous = self.state()
         weights = f"epoch_{epoch + 1:06d}.weights.h5"
         self.model.save_weights(os.path.join(self.directory, weights), overwrite=True)
         state = dict(
             epoch=epoch + 1,
+            steps_per_epoch=int(self.params["steps"]),
             step=int(keras.ops.convert_to_numpy(self.model.optimizer.iterations)),
             weights=weights,
             logs={key: float(value) for key, value in (logs or {}).items()},

@@ -28,11 +28,20 @@ class Distribution:
         name: a readable description, e.g. `"MirroredStrategy x 2"`.
         num_replicas: how many replicas one global batch is split across.
         context: a callable returning the context manager of the set-up.
+        is_chief: whether this process writes checkpoints, logs and the final
+            model (false on the non-chief workers of a multi-worker cluster).
     """
 
-    def __init__(self, name: str, num_replicas: int, context=contextlib.nullcontext):
+    def __init__(
+        self,
+        name: str,
+        num_replicas: int,
+        context=contextlib.nullcontext,
+        is_chief: bool = True,
+    ):
         self.name = name
         self.num_replicas = num_replicas
+        self.is_chief = is_chief
         self._context = context
 
     def scope(self):
@@ -75,10 +84,17 @@ def _tensorflow_distribution(devices):
 
     if devices is None and os.environ.get("TF_CONFIG"):
         strategy = tf.distribute.MultiWorkerMirroredStrategy()
+        resolver = strategy.cluster_resolver
+        is_chief = resolver.task_type in (None, "chief") or (
+            resolver.task_type == "worker"
+            and resolver.task_id == 0
+            and "chief" not in resolver.cluster_spec().as_dict()
+        )
         return Distribution(
             f"MultiWorkerMirroredStrategy x {strategy.num_replicas_in_sync}",
             strategy.num_replicas_in_sync,
             strategy.scope,
+            is_chief=is_chief,
         )
     if devices is None:
         devices = [device.name for device in tf.config.list_logical_devices("GPU")]

@@ -48,8 +48,8 @@ def train(
             uncompiled model gets the paper's `compile()`); it is called inside
             the distribution's scope.
         train_data: the training batches (`tf.data.Dataset`, generator or
-            `PyDataset`), or a callable `f(epochs_done)` returning them, so a
-            resumed run can draw different excerpts from a fresh run.
+            `PyDataset`), or a callable `f(intervals_done)` returning them, so
+            a resumed run can draw different excerpts from a fresh run.
         steps: total number of training steps.
         output_dir: directory of the checkpoints, logs and final model.
         steps_per_checkpoint: steps between checkpoints; `steps` must be a
@@ -74,17 +74,27 @@ def train(
         )
     distribution = distribution or select_distribution()
     final_model = final_model or os.path.join(output_dir, FINAL_MODEL)
-    checkpoint = ResumableCheckpoint(os.path.join(output_dir, "checkpoint"))
+    checkpoint = ResumableCheckpoint(
+        os.path.join(output_dir, "checkpoint"), write=distribution.is_chief
+    )
     with distribution.scope():
         model = make_model()
         if getattr(model, "optimizer", None) is None:
             model.compile()
         build_model(model)
         model.optimizer.build(model.trainable_variables)
-        epochs_done = checkpoint.restore(model)
-        if epochs_done >= steps // interval and os.path.exists(final_model):
+        steps_done = checkpoint.restore(model)
+        if steps_done % interval:
+            raise ValueError(
+                f"The checkpoint in {output_dir} is at step {steps_done}, which is not "
+                f"a multiple of `steps_per_checkpoint`={interval}: resume with a "
+                "divisor of it."
+            )
+        epochs_done = steps_done // interval
+        if steps_done >= steps and os.path.exists(final_model):
             return keras.saving.load_model(final_model), None
         data = train_data(epochs_done) if callable(train_data) else train_data
+        logs = _tensorboard(os.path.join(output_dir, "logs")) if distribution.is_chief else []
         history = model.fit(
             data,
             epochs=steps // interval,
@@ -96,13 +106,14 @@ def train(
             callbacks=[
                 checkpoint,
                 keras.callbacks.SwapEMAWeights(),
-                *_tensorboard(os.path.join(output_dir, "logs")),
+                *logs,
                 *callbacks,
             ],
             verbose=verbose,
         )
-    os.makedirs(os.path.dirname(os.path.abspath(final_model)), exist_ok=True)
-    model.save(final_model)
+    if distribution.is_chief:
+        os.makedirs(os.path.dirname(os.path.abspath(final_model)), exist_ok=True)
+        model.save(final_model)
     return model, history
 
 

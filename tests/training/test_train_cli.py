@@ -53,6 +53,10 @@ def test_train_a_stack_level_by_level(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("KERAS_ADA_SLOW_TESTS"),
+    reason="two training processes (minutes); set KERAS_ADA_SLOW_TESTS=1 to run",
+)
 def test_killed_command_resumes_from_its_last_checkpoint(tmp_path):
     output = str(tmp_path / "run")
     command = [

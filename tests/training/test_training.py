@@ -129,7 +129,7 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
         run(KillAtEpoch())
     with open(os.path.join(output, "checkpoint", "state.json")) as file:
         state = json.load(file)
-    assert (state["epoch"], state["step"]) == (2, 4)
+    assert (state["epoch"], state["steps_per_epoch"], state["step"]) == (2, 2, 4)
     saved = zoo.load_weights(
         zoo.load("amae_hop8", scale="tiny"), os.path.join(output, "checkpoint", state["weights"])
     ).get_weights()
@@ -147,6 +147,11 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
     ]
     again, history = run(RecordStart())
     assert history is None and os.path.exists(os.path.join(output, "model.keras"))
+    with pytest.raises(ValueError, match="not a multiple of `steps_per_checkpoint`=4"):
+        training.train(
+            lambda: zoo.load("amae_hop8", scale="tiny"), None, steps=8,
+            output_dir=output, steps_per_checkpoint=4, distribution=distribution,
+        )
 
 
 def test_evaluate_reports_nll_and_the_perplexity_of_all_codes():
