@@ -18,7 +18,9 @@ def parser(description: str, rows: list[str]) -> argparse.ArgumentParser:
     parser.add_argument("--scale", default="tiny", help="paper, small or tiny")
     parser.add_argument("--rows", nargs="+", default=rows, help="rows to train")
     parser.add_argument("--output", required=True, help="output directory")
-    parser.add_argument("--steps", type=int, help="steps per model (default: per scale)")
+    parser.add_argument(
+        "--steps", type=int, help="steps per model (default: per scale)"
+    )
     parser.add_argument("--batch-size", type=int, help="global batch size")
     parser.add_argument("--length", type=int, help="excerpt length")
     parser.add_argument("--data-dir", help="TFDS data directory")
@@ -34,9 +36,25 @@ def train(args, model: str, output: str, *extra: str) -> dict:
     """Trains one model (or stack level) with `keras-ada train`; returns metrics."""
     from keras_ada import cli
 
-    command = ["train", model, "--output", output, "--scale", args.scale, "--seed", str(args.seed)]
-    for option in ("steps", "batch_size", "length", "data_dir", "config", "eval_steps",
-                   "checkpoint_every"):
+    command = [
+        "train",
+        model,
+        "--output",
+        output,
+        "--scale",
+        args.scale,
+        "--seed",
+        str(args.seed),
+    ]
+    for option in (
+        "steps",
+        "batch_size",
+        "length",
+        "data_dir",
+        "config",
+        "eval_steps",
+        "checkpoint_every",
+    ):
         value = getattr(args, option)
         if value is not None:
             command += ["--" + option.replace("_", "-"), str(value)]
@@ -55,7 +73,9 @@ def read_metrics(output: str, level: str | None, model: str) -> dict:
         from keras_ada import zoo
 
         num_levels = len(zoo.config(model, "tiny")["levels"])
-        folder = os.path.join(output, "prior" if int(level) == num_levels else f"level_{level}")
+        folder = os.path.join(
+            output, "prior" if int(level) == num_levels else f"level_{level}"
+        )
     path = os.path.join(folder, "metrics.json")
     if not os.path.exists(path):
         return {}
@@ -67,7 +87,9 @@ def number(value, digits=3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def write_table(path: str, title: str, header: list[str], lines: list[list[str]], notes: str):
+def write_table(
+    path: str, title: str, header: list[str], lines: list[list[str]], notes: str
+):
     """Writes a markdown table and prints it."""
     text = "\n".join(
         [
@@ -92,7 +114,11 @@ def setup_notes(args) -> str:
     from keras_ada import zoo
 
     defaults = zoo.training_defaults("vqvae_hop8", args.scale)
-    data = "synthetic tones" if args.synthetic else f"piano_dataset/{args.config or 'embedded'}"
+    data = (
+        "synthetic tones"
+        if args.synthetic
+        else f"piano_dataset/{args.config or 'embedded'}"
+    )
     return (
         f"Ours: `{args.scale}` scale, {args.steps or defaults['steps']} steps, batch "
         f"{args.batch_size or defaults['batch_size']}, excerpts of "

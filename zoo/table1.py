@@ -41,8 +41,18 @@ def main():
     recipe.write_table(
         os.path.join(args.output, "table1.md"),
         "Table 1: ADAs trained on audio waveforms",
-        ["#", "model", "input", "hop", "train NLL", "paper", "eval NLL", "paper",
-         "perplexity", "paper"],
+        [
+            "#",
+            "model",
+            "input",
+            "hop",
+            "train NLL",
+            "paper",
+            "eval NLL",
+            "paper",
+            "perplexity",
+            "paper",
+        ],
         lines,
         recipe.setup_notes(args)
         + " The paper's perplexity of 1.7 is underestimated (one-second evaluation "

@@ -26,7 +26,12 @@ def main():
     level1 = args.level1 or os.path.join(args.output, "1.2", "model.keras")
     if not args.level1:
         recipe.train(args, "1.2", os.path.join(args.output, "1.2"))
-    codes = ["--codes-from", level1, "--codes-dir", os.path.join(args.output, "codes_1.2")]
+    codes = [
+        "--codes-from",
+        level1,
+        "--codes-dir",
+        os.path.join(args.output, "codes_1.2"),
+    ]
     lines = []
     for row in args.rows:
         metrics = recipe.train(args, row, os.path.join(args.output, row), *codes)
@@ -50,8 +55,18 @@ def main():
     recipe.write_table(
         os.path.join(args.output, "table2.md"),
         "Table 2: models trained on the codes of #1.2",
-        ["#", "model", "hop", "decoder RF", "train NLL", "paper", "eval NLL", "paper",
-         "perplexity", "paper"],
+        [
+            "#",
+            "model",
+            "hop",
+            "decoder RF",
+            "train NLL",
+            "paper",
+            "eval NLL",
+            "paper",
+            "perplexity",
+            "paper",
+        ],
         lines,
         recipe.setup_notes(args) + f" Codes from {level1}.",
     )

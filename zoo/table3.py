@@ -54,8 +54,16 @@ def main():
     recipe.write_table(
         os.path.join(args.output, "table3.md"),
         "Table 3: models for qualitative evaluation",
-        ["#", "model", "levels", "RF (ms)", "paper RF (ms)",
-         "eval NLL per level (bottom first)", "paper fidelity", "paper musicality"],
+        [
+            "#",
+            "model",
+            "levels",
+            "RF (ms)",
+            "paper RF (ms)",
+            "eval NLL per level (bottom first)",
+            "paper fidelity",
+            "paper musicality",
+        ],
         lines,
         recipe.setup_notes(args)
         + " The receptive field of a hierarchy is the prior's, in audio samples"

@@ -38,7 +38,9 @@ def add_parser(subparsers):
     parser.add_argument(
         "model", nargs="?", help="zoo name or row id (see `keras-ada train --list`)"
     )
-    parser.add_argument("--list", action="store_true", help="list the zoo's models and exit")
+    parser.add_argument(
+        "--list", action="store_true", help="list the zoo's models and exit"
+    )
     parser.add_argument(
         "--level",
         type=int,
@@ -88,7 +90,7 @@ def add_parser(subparsers):
         action="append",
         default=[],
         metavar="KEY=JSON",
-        help='configuration override, e.g. --set hop=16 --set \'local_model={"stages": 6}\'',
+        help="configuration override, e.g. --set hop=16 --set 'local_model={\"stages\": 6}'",
     )
     parser.add_argument(
         "--verbose", type=int, default=1, help="fit verbosity (1: progress bar)"
@@ -104,8 +106,7 @@ def run(args):
 
     import keras
 
-    from keras_ada import training
-    from keras_ada import zoo
+    from keras_ada import training, zoo
 
     keras.utils.set_random_seed(args.seed)
     name = zoo.resolve(args.model)
@@ -127,8 +128,14 @@ def run(args):
             return training.code_batches(levels, audio) if levels else audio
         if levels:
             return training.encoded_code_excerpts(
-                levels, split, os.path.join(plan["codes_dir"], split), length,
-                batch_size, args.data_dir, args.config, seed,
+                levels,
+                split,
+                os.path.join(plan["codes_dir"], split),
+                length,
+                batch_size,
+                args.data_dir,
+                args.config,
+                seed,
             )
         return training.audio_excerpts(
             split, length, batch_size, args.data_dir, args.config, seed
@@ -138,6 +145,7 @@ def run(args):
         f"Training {plan['config']['name']} ({args.scale} scale) for {steps} steps, "
         f"batch {batch_size} x {length} on {distribution.name}; output {plan['work_dir']}"
     )
+
     def make_model():
         model = zoo.build(plan["config"])
         if args.learning_rate:
@@ -162,10 +170,14 @@ def run(args):
     if history is None and os.path.exists(metrics_path):
         print(f"Already trained: {plan['final_model']}")
     elif args.eval_steps:
-        metrics = dict(
-            train=training.evaluate(model, batches(TRAIN_SPLIT, args.seed), args.eval_steps),
-            eval=training.evaluate(model, batches(EVAL_SPLIT, args.seed), args.eval_steps),
-        )
+        metrics = {
+            "train": training.evaluate(
+                model, batches(TRAIN_SPLIT, args.seed), args.eval_steps
+            ),
+            "eval": training.evaluate(
+                model, batches(EVAL_SPLIT, args.seed), args.eval_steps
+            ),
+        }
         training.write_json(metrics_path, metrics)
         print(json.dumps(metrics))
     return 0
@@ -190,8 +202,7 @@ def _plan(args, name, overrides):
     import keras
 
     from keras_ada import zoo
-    from keras_ada.models.stack import level_filename
-    from keras_ada.models.stack import write_stack_file
+    from keras_ada.models.stack import level_filename, write_stack_file
 
     config = zoo.config(name, args.scale, **overrides)
     if config["kind"] == "stack":
@@ -213,28 +224,31 @@ def _plan(args, name, overrides):
             levels.append(zoo.load_weights(zoo.build(models[level]), filename))
         write_stack_file(args.output, num_levels)
         filename = level_filename(args.level, num_levels)
-        return dict(
-            config=models[args.level],
-            levels=levels,
-            work_dir=os.path.join(args.output, filename.removesuffix(".keras")),
-            final_model=os.path.join(args.output, filename),
-            codes_dir=args.codes_dir or os.path.join(args.output, f"codes_level_{args.level}"),
-        )
+        return {
+            "config": models[args.level],
+            "levels": levels,
+            "work_dir": os.path.join(args.output, filename.removesuffix(".keras")),
+            "final_model": os.path.join(args.output, filename),
+            "codes_dir": args.codes_dir
+            or os.path.join(args.output, f"codes_level_{args.level}"),
+        }
     if args.level is not None:
         raise SystemExit(f"--level is only for stacks; {name} is a single model.")
-    levels = [keras.saving.load_model(path, compile=False) for path in args.codes_from or []]
+    levels = [
+        keras.saving.load_model(path, compile=False) for path in args.codes_from or []
+    ]
     if config["input_format"] == "embedding" and not levels:
         raise SystemExit(
             f"{name} models code sequences: give the trained ADA(s) whose codes it "
             "trains on with --codes-from (e.g. a vqvae_hop8 model.keras)."
         )
-    return dict(
-        config=config,
-        levels=levels,
-        work_dir=args.output,
-        final_model=os.path.join(args.output, "model.keras"),
-        codes_dir=args.codes_dir or os.path.join(args.output, "codes"),
-    )
+    return {
+        "config": config,
+        "levels": levels,
+        "work_dir": args.output,
+        "final_model": os.path.join(args.output, "model.keras"),
+        "codes_dir": args.codes_dir or os.path.join(args.output, "codes"),
+    }
 
 
 def _list_models():

@@ -59,7 +59,7 @@ class Stack:
                 f"Received: levels={levels!r}"
             )
         if not isinstance(prior, WaveNet):
-            raise ValueError(f"`prior` must be a `WaveNet`. Received: prior={prior!r}")
+            raise TypeError(f"`prior` must be a `WaveNet`. Received: prior={prior!r}")
         for index, (below, above) in enumerate(zip(levels, levels[1:] + [prior])):
             if above.num_classes != below.num_codes:
                 raise ValueError(
@@ -159,12 +159,22 @@ class Stack:
         >>> waveform = keras_ada.ops.mu_law_decode(audio)
         """
         return sampling.sample_stack(
-            self, seconds, batch_size=batch_size, temperatures=temperatures, seed=seed,
+            self,
+            seconds,
+            batch_size=batch_size,
+            temperatures=temperatures,
+            seed=seed,
             **kwargs,
         )
 
-    def reconstruct(self, audio, num_levels: int | None = None, temperatures=1.0,
-                    seed: int | None = None, **kwargs):
+    def reconstruct(
+        self,
+        audio,
+        num_levels: int | None = None,
+        temperatures=1.0,
+        seed: int | None = None,
+        **kwargs,
+    ):
         """Encodes audio through the levels and decodes it back down by sampling.
 
         Args:
@@ -179,7 +189,11 @@ class Stack:
             The reconstruction, int32 mu-law classes `(batch, time)`.
         """
         return sampling.reconstruct_stack(
-            self, audio, num_levels=num_levels, temperatures=temperatures, seed=seed,
+            self,
+            audio,
+            num_levels=num_levels,
+            temperatures=temperatures,
+            seed=seed,
             **kwargs,
         )
 
@@ -226,17 +240,19 @@ class Stack:
 
     def __repr__(self):
         names = ", ".join(model.name for model in self.models)
-        return f"<Stack levels+prior=[{names}] hop={self.hop} rf={self.receptive_field}>"
+        return (
+            f"<Stack levels+prior=[{names}] hop={self.hop} rf={self.receptive_field}>"
+        )
 
 
 def write_stack_file(path: str, num_levels: int):
     """Writes the `stack.json` that marks `path` as a stack directory."""
     os.makedirs(path, exist_ok=True)
-    description = dict(
-        format=FORMAT,
-        num_levels=num_levels,
-        files=[level_filename(level, num_levels) for level in range(num_levels + 1)],
-    )
+    description = {
+        "format": FORMAT,
+        "num_levels": num_levels,
+        "files": [level_filename(level, num_levels) for level in range(num_levels + 1)],
+    }
     with open(os.path.join(path, STACK_FILE), "w") as file:
         json.dump(description, file, indent=2)
 

@@ -75,13 +75,13 @@ class ResumableCheckpoint(keras.callbacks.Callback):
         previous = self.state()
         weights = f"epoch_{epoch + 1:06d}.weights.h5"
         self.model.save_weights(os.path.join(self.directory, weights), overwrite=True)
-        state = dict(
-            epoch=epoch + 1,
-            steps_per_epoch=int(self.params["steps"]),
-            step=int(keras.ops.convert_to_numpy(self.model.optimizer.iterations)),
-            weights=weights,
-            logs={key: float(value) for key, value in (logs or {}).items()},
-        )
+        state = {
+            "epoch": epoch + 1,
+            "steps_per_epoch": int(self.params["steps"]),
+            "step": int(keras.ops.convert_to_numpy(self.model.optimizer.iterations)),
+            "weights": weights,
+            "logs": {key: float(value) for key, value in (logs or {}).items()},
+        }
         temporary = self.state_path + ".tmp"
         with open(temporary, "w") as file:
             json.dump(state, file, indent=2)

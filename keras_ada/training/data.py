@@ -25,7 +25,7 @@ def audio_excerpts(split, length, batch_size, data_dir=None, config=None, seed=N
             "`synthetic_excerpts` (`--synthetic` on the command line) to train "
             "without it."
         ) from error
-    options = {} if config is None else dict(config=config)
+    options = {} if config is None else {"config": config}
     return data.excerpts(
         split, length, batch_size, data_dir=data_dir, seed=seed, **options
     )
@@ -45,7 +45,7 @@ def encoded_code_excerpts(
     """
     from keras_ada import data
 
-    options = {} if config is None else dict(config=config)
+    options = {} if config is None else {"config": config}
     if not _complete(directory):
         data.encode_split(
             LevelsEncoder(levels), split, directory, data_dir=data_dir, **options

@@ -98,7 +98,9 @@ def _tensorflow_distribution(devices):
         )
     if devices is None:
         devices = [device.name for device in tf.config.list_logical_devices("GPU")]
-        devices = devices or [device.name for device in tf.config.list_logical_devices("CPU")]
+        devices = devices or [
+            device.name for device in tf.config.list_logical_devices("CPU")
+        ]
     if len(devices) < 2:
         return Distribution(f"TensorFlow, one device {list(devices)}", 1)
     strategy = _mirrored_strategy(tuple(devices))

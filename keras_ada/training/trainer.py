@@ -10,8 +10,7 @@ import numpy as np
 from keras_ada.layers.perplexity import codebook_perplexity
 from keras_ada.training.checkpoint import ResumableCheckpoint
 from keras_ada.training.distribution import select_distribution
-from keras_ada.training.tensorboard import TensorBoard
-from keras_ada.training.tensorboard import tensorboard_available
+from keras_ada.training.tensorboard import TensorBoard, tensorboard_available
 from keras_ada.zoo.registry import build_model
 
 FINAL_MODEL = "model.keras"
@@ -94,7 +93,11 @@ def train(
         if steps_done >= steps and os.path.exists(final_model):
             return keras.saving.load_model(final_model), None
         data = train_data(epochs_done) if callable(train_data) else train_data
-        logs = _tensorboard(os.path.join(output_dir, "logs")) if distribution.is_chief else []
+        logs = (
+            _tensorboard(os.path.join(output_dir, "logs"))
+            if distribution.is_chief
+            else []
+        )
         history = model.fit(
             data,
             epochs=steps // interval,
@@ -139,7 +142,7 @@ def evaluate(model, data, steps: int) -> dict:
         count += int(np.prod(np.shape(batch)))
         if isinstance(outputs, dict):
             codes.append(np.asarray(outputs["codes"]).reshape(-1))
-    results = dict(nll=total_nll / max(count, 1))
+    results = {"nll": total_nll / max(count, 1)}
     if codes:
         perplexity = codebook_perplexity(np.concatenate(codes), model.num_codes)
         results["perplexity"] = float(keras.ops.convert_to_numpy(perplexity))
@@ -180,4 +183,3 @@ def _nll(logits, targets):
     log_norm = peak[..., 0] + np.log(np.exp(logits - peak).sum(axis=-1))
     chosen = np.take_along_axis(logits, targets[..., None].astype("int64"), axis=-1)
     return log_norm - chosen[..., 0]
-

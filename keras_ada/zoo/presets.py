@@ -33,70 +33,139 @@ NUM_CODES = 256  # 8-bit codes
 SIZES = {
     "paper": {
         # ADA local model: 32 blocks = 4 x 8 stages, filter 2, 128 -> 64, 384.
-        "local_model": dict(
-            repeats=4, stages=8, kernel_size=2, residual_channels=384, inner_channels=64
-        ),
+        "local_model": {
+            "repeats": 4,
+            "stages": 8,
+            "kernel_size": 2,
+            "residual_channels": 384,
+            "inner_channels": 64,
+        },
         # Encoder and modulator: 16 blocks = 2 x 8, non-causal filter 3, 256/256.
-        "conditioning": dict(
-            repeats=2, stages=8, kernel_size=3, residual_channels=256, inner_channels=256
-        ),
-        "code_local_model": dict(
-            repeats=2, kernel_size=2, residual_channels=384, inner_channels=64
-        ),
+        "conditioning": {
+            "repeats": 2,
+            "stages": 8,
+            "kernel_size": 3,
+            "residual_channels": 256,
+            "inner_channels": 256,
+        },
+        "code_local_model": {
+            "repeats": 2,
+            "kernel_size": 2,
+            "residual_channels": 384,
+            "inner_channels": 64,
+        },
         # Unconditional WaveNets (appendix A).
-        "large_wavenet": dict(
-            repeats=3, stages=10, kernel_size=3, residual_channels=512, inner_channels=512
-        ),
-        "very_large_wavenet": dict(
-            repeats=6, stages=10, kernel_size=3, residual_channels=512, inner_channels=512
-        ),
-        "thin_wavenet": dict(
-            repeats=3, stages=13, kernel_size=3, residual_channels=192, inner_channels=192
-        ),
+        "large_wavenet": {
+            "repeats": 3,
+            "stages": 10,
+            "kernel_size": 3,
+            "residual_channels": 512,
+            "inner_channels": 512,
+        },
+        "very_large_wavenet": {
+            "repeats": 6,
+            "stages": 10,
+            "kernel_size": 3,
+            "residual_channels": 512,
+            "inner_channels": 512,
+        },
+        "thin_wavenet": {
+            "repeats": 3,
+            "stages": 13,
+            "kernel_size": 3,
+            "residual_channels": 192,
+            "inner_channels": 192,
+        },
         "code_dim": 64,
         "embedding_dim": 128,
     },
     "small": {
-        "local_model": dict(
-            repeats=4, stages=8, kernel_size=2, residual_channels=128, inner_channels=32
-        ),
-        "conditioning": dict(
-            repeats=2, stages=8, kernel_size=3, residual_channels=96, inner_channels=96
-        ),
-        "code_local_model": dict(
-            repeats=2, kernel_size=2, residual_channels=128, inner_channels=32
-        ),
-        "large_wavenet": dict(
-            repeats=3, stages=10, kernel_size=3, residual_channels=128, inner_channels=128
-        ),
-        "very_large_wavenet": dict(
-            repeats=6, stages=10, kernel_size=3, residual_channels=128, inner_channels=128
-        ),
-        "thin_wavenet": dict(
-            repeats=3, stages=13, kernel_size=3, residual_channels=48, inner_channels=48
-        ),
+        "local_model": {
+            "repeats": 4,
+            "stages": 8,
+            "kernel_size": 2,
+            "residual_channels": 128,
+            "inner_channels": 32,
+        },
+        "conditioning": {
+            "repeats": 2,
+            "stages": 8,
+            "kernel_size": 3,
+            "residual_channels": 96,
+            "inner_channels": 96,
+        },
+        "code_local_model": {
+            "repeats": 2,
+            "kernel_size": 2,
+            "residual_channels": 128,
+            "inner_channels": 32,
+        },
+        "large_wavenet": {
+            "repeats": 3,
+            "stages": 10,
+            "kernel_size": 3,
+            "residual_channels": 128,
+            "inner_channels": 128,
+        },
+        "very_large_wavenet": {
+            "repeats": 6,
+            "stages": 10,
+            "kernel_size": 3,
+            "residual_channels": 128,
+            "inner_channels": 128,
+        },
+        "thin_wavenet": {
+            "repeats": 3,
+            "stages": 13,
+            "kernel_size": 3,
+            "residual_channels": 48,
+            "inner_channels": 48,
+        },
         "code_dim": 64,
         "embedding_dim": 64,
     },
     "tiny": {
-        "local_model": dict(
-            repeats=2, stages=4, kernel_size=2, residual_channels=16, inner_channels=8
-        ),
-        "conditioning": dict(
-            repeats=1, stages=3, kernel_size=3, residual_channels=16, inner_channels=16
-        ),
-        "code_local_model": dict(
-            repeats=2, kernel_size=2, residual_channels=16, inner_channels=8
-        ),
-        "large_wavenet": dict(
-            repeats=1, stages=5, kernel_size=3, residual_channels=16, inner_channels=16
-        ),
-        "very_large_wavenet": dict(
-            repeats=2, stages=5, kernel_size=3, residual_channels=16, inner_channels=16
-        ),
-        "thin_wavenet": dict(
-            repeats=1, stages=7, kernel_size=3, residual_channels=8, inner_channels=8
-        ),
+        "local_model": {
+            "repeats": 2,
+            "stages": 4,
+            "kernel_size": 2,
+            "residual_channels": 16,
+            "inner_channels": 8,
+        },
+        "conditioning": {
+            "repeats": 1,
+            "stages": 3,
+            "kernel_size": 3,
+            "residual_channels": 16,
+            "inner_channels": 16,
+        },
+        "code_local_model": {
+            "repeats": 2,
+            "kernel_size": 2,
+            "residual_channels": 16,
+            "inner_channels": 8,
+        },
+        "large_wavenet": {
+            "repeats": 1,
+            "stages": 5,
+            "kernel_size": 3,
+            "residual_channels": 16,
+            "inner_channels": 16,
+        },
+        "very_large_wavenet": {
+            "repeats": 2,
+            "stages": 5,
+            "kernel_size": 3,
+            "residual_channels": 16,
+            "inner_channels": 16,
+        },
+        "thin_wavenet": {
+            "repeats": 1,
+            "stages": 7,
+            "kernel_size": 3,
+            "residual_channels": 8,
+            "inner_channels": 8,
+        },
         "code_dim": 16,
         "embedding_dim": 16,
     },
@@ -106,184 +175,194 @@ SIZES = {
 # the sequence a model trains on) are not given by the paper; steps are (500,000
 # for ADAs, 200,000 for unconditional WaveNets, `wavenet_steps`).
 TRAINING = {
-    "paper": dict(batch_size=32, length=16384, steps=500_000, wavenet_steps=200_000),
-    "small": dict(batch_size=16, length=8192, steps=50_000, wavenet_steps=20_000),
-    "tiny": dict(batch_size=8, length=512, steps=200, wavenet_steps=200),
+    "paper": {
+        "batch_size": 32,
+        "length": 16384,
+        "steps": 500_000,
+        "wavenet_steps": 200_000,
+    },
+    "small": {
+        "batch_size": 16,
+        "length": 8192,
+        "steps": 50_000,
+        "wavenet_steps": 20_000,
+    },
+    "tiny": {"batch_size": 8, "length": 512, "steps": 200, "wavenet_steps": 200},
 }
 
 PRESETS = {
-    "wavenet_large": dict(
-        rows=("1.1", "3.1"),
-        description="Large unconditional WaveNet on audio (RF 6144 = 384 ms).",
-        kind="wavenet",
-        network="large_wavenet",
-        input_format="continuous",
-    ),
-    "vqvae_hop8": dict(
-        rows=("1.2",),
-        description="VQ-VAE on audio, continuous input, hop 8 (the selected level 1).",
-        kind="ada",
-        quantiser="vq",
-        input_format="continuous",
-        hop=8,
-    ),
-    "vqvae_onehot_hop8": dict(
-        rows=("1.3",),
-        description="VQ-VAE on audio, one-hot input, hop 8.",
-        kind="ada",
-        quantiser="vq",
-        input_format="one_hot",
-        hop=8,
-    ),
-    "amae_hop8": dict(
-        rows=("1.4",),
-        description="AMAE (ReLU + divisive normalisation) on audio, continuous, hop 8.",
-        kind="ada",
-        quantiser="amae",
-        input_format="continuous",
-        hop=8,
-    ),
-    "amae_onehot_hop8": dict(
-        rows=("1.5",),
-        description="AMAE on audio, one-hot input, hop 8.",
-        kind="ada",
-        quantiser="amae",
-        input_format="one_hot",
-        hop=8,
-    ),
-    "amae_softmax_onehot_hop8": dict(
-        rows=("1.6",),
-        description="AMAE with softmax and entropy diversity loss, one-hot, hop 8.",
-        kind="ada",
-        quantiser="amae_softmax",
-        input_format="one_hot",
-        hop=8,
-    ),
-    "vqvae_hop64": dict(
-        rows=("1.7",),
-        description="VQ-VAE on audio, continuous input, hop 64.",
-        kind="ada",
-        quantiser="vq",
-        input_format="continuous",
-        hop=64,
-    ),
-    "codes_wavenet": dict(
-        rows=("2.1",),
-        description="Large WaveNet on 8-bit codes (RF 6144 codes): the top prior.",
-        kind="wavenet",
-        network="large_wavenet",
-        input_format="embedding",
-    ),
-    "codes_vqvae_pbt": dict(
-        rows=("2.2",),
-        description="VQ-VAE on codes, hop 8, decoder RF 64 (trained with PBT).",
-        kind="ada",
-        quantiser="vq",
-        input_format="embedding",
-        hop=8,
-        local_stages=5,
-    ),
-    "codes_amae_rf32": dict(
-        rows=("2.3",),
-        description="AMAE on codes, hop 8, decoder RF 32.",
-        kind="ada",
-        quantiser="amae",
-        input_format="embedding",
-        hop=8,
-        local_stages=4,
-    ),
-    "codes_amae_rf64": dict(
-        rows=("2.4",),
-        description="AMAE on codes, hop 8, decoder RF 64 (the selected level 2).",
-        kind="ada",
-        quantiser="amae",
-        input_format="embedding",
-        hop=8,
-        local_stages=5,
-    ),
-    "codes_amae_rf128": dict(
-        rows=("2.5",),
-        description="AMAE on codes, hop 8, decoder RF 128.",
-        kind="ada",
-        quantiser="amae",
-        input_format="embedding",
-        hop=8,
-        local_stages=6,
-    ),
-    "codes_amae_rf256": dict(
-        rows=("2.6",),
-        description="AMAE on codes, hop 8, decoder RF 256.",
-        kind="ada",
-        quantiser="amae",
-        input_format="embedding",
-        hop=8,
-        local_stages=7,
-    ),
-    "wavenet_very_large": dict(
-        rows=("3.2",),
-        description="Very large unconditional WaveNet on audio (RF 12288 = 768 ms).",
-        kind="wavenet",
-        network="very_large_wavenet",
-        input_format="continuous",
-    ),
-    "wavenet_thin": dict(
-        rows=("3.3",),
-        description="Thin WaveNet with a large RF (49152 = 3072 ms).",
-        kind="wavenet",
-        network="thin_wavenet",
-        input_format="continuous",
-    ),
-    "vqvae_wavenet": dict(
-        rows=("3.4",),
-        description="Hop-8 VQ-VAE + large WaveNet prior (2 levels, 3072 ms).",
-        kind="stack",
-        levels=("vqvae_hop8",),
-        prior="codes_wavenet",
-    ),
-    "vqvae_hop64_wavenet": dict(
-        rows=("3.5",),
-        description="Hop-64 VQ-VAE + large WaveNet prior (2 levels, 24576 ms).",
-        kind="stack",
-        levels=("vqvae_hop64",),
-        prior="codes_wavenet",
-    ),
-    "vqvae_vqvae_wavenet": dict(
-        rows=("3.6",),
-        description="VQ-VAE + PBT-VQ-VAE + large WaveNet prior (3 levels, 24576 ms).",
-        kind="stack",
-        levels=("vqvae_hop8", "codes_vqvae_pbt"),
-        prior="codes_wavenet",
-    ),
-    "vqvae_amae_wavenet": dict(
-        rows=("3.7",),
-        description="VQ-VAE + AMAE + large WaveNet prior (3 levels, 24576 ms).",
-        kind="stack",
-        levels=("vqvae_hop8", "codes_amae_rf64"),
-        prior="codes_wavenet",
-    ),
+    "wavenet_large": {
+        "rows": ("1.1", "3.1"),
+        "description": "Large unconditional WaveNet on audio (RF 6144 = 384 ms).",
+        "kind": "wavenet",
+        "network": "large_wavenet",
+        "input_format": "continuous",
+    },
+    "vqvae_hop8": {
+        "rows": ("1.2",),
+        "description": "VQ-VAE on audio, continuous input, hop 8 (the selected level 1).",
+        "kind": "ada",
+        "quantiser": "vq",
+        "input_format": "continuous",
+        "hop": 8,
+    },
+    "vqvae_onehot_hop8": {
+        "rows": ("1.3",),
+        "description": "VQ-VAE on audio, one-hot input, hop 8.",
+        "kind": "ada",
+        "quantiser": "vq",
+        "input_format": "one_hot",
+        "hop": 8,
+    },
+    "amae_hop8": {
+        "rows": ("1.4",),
+        "description": "AMAE (ReLU + divisive normalisation) on audio, continuous, hop 8.",
+        "kind": "ada",
+        "quantiser": "amae",
+        "input_format": "continuous",
+        "hop": 8,
+    },
+    "amae_onehot_hop8": {
+        "rows": ("1.5",),
+        "description": "AMAE on audio, one-hot input, hop 8.",
+        "kind": "ada",
+        "quantiser": "amae",
+        "input_format": "one_hot",
+        "hop": 8,
+    },
+    "amae_softmax_onehot_hop8": {
+        "rows": ("1.6",),
+        "description": "AMAE with softmax and entropy diversity loss, one-hot, hop 8.",
+        "kind": "ada",
+        "quantiser": "amae_softmax",
+        "input_format": "one_hot",
+        "hop": 8,
+    },
+    "vqvae_hop64": {
+        "rows": ("1.7",),
+        "description": "VQ-VAE on audio, continuous input, hop 64.",
+        "kind": "ada",
+        "quantiser": "vq",
+        "input_format": "continuous",
+        "hop": 64,
+    },
+    "codes_wavenet": {
+        "rows": ("2.1",),
+        "description": "Large WaveNet on 8-bit codes (RF 6144 codes): the top prior.",
+        "kind": "wavenet",
+        "network": "large_wavenet",
+        "input_format": "embedding",
+    },
+    "codes_vqvae_pbt": {
+        "rows": ("2.2",),
+        "description": "VQ-VAE on codes, hop 8, decoder RF 64 (trained with PBT).",
+        "kind": "ada",
+        "quantiser": "vq",
+        "input_format": "embedding",
+        "hop": 8,
+        "local_stages": 5,
+    },
+    "codes_amae_rf32": {
+        "rows": ("2.3",),
+        "description": "AMAE on codes, hop 8, decoder RF 32.",
+        "kind": "ada",
+        "quantiser": "amae",
+        "input_format": "embedding",
+        "hop": 8,
+        "local_stages": 4,
+    },
+    "codes_amae_rf64": {
+        "rows": ("2.4",),
+        "description": "AMAE on codes, hop 8, decoder RF 64 (the selected level 2).",
+        "kind": "ada",
+        "quantiser": "amae",
+        "input_format": "embedding",
+        "hop": 8,
+        "local_stages": 5,
+    },
+    "codes_amae_rf128": {
+        "rows": ("2.5",),
+        "description": "AMAE on codes, hop 8, decoder RF 128.",
+        "kind": "ada",
+        "quantiser": "amae",
+        "input_format": "embedding",
+        "hop": 8,
+        "local_stages": 6,
+    },
+    "codes_amae_rf256": {
+        "rows": ("2.6",),
+        "description": "AMAE on codes, hop 8, decoder RF 256.",
+        "kind": "ada",
+        "quantiser": "amae",
+        "input_format": "embedding",
+        "hop": 8,
+        "local_stages": 7,
+    },
+    "wavenet_very_large": {
+        "rows": ("3.2",),
+        "description": "Very large unconditional WaveNet on audio (RF 12288 = 768 ms).",
+        "kind": "wavenet",
+        "network": "very_large_wavenet",
+        "input_format": "continuous",
+    },
+    "wavenet_thin": {
+        "rows": ("3.3",),
+        "description": "Thin WaveNet with a large RF (49152 = 3072 ms).",
+        "kind": "wavenet",
+        "network": "thin_wavenet",
+        "input_format": "continuous",
+    },
+    "vqvae_wavenet": {
+        "rows": ("3.4",),
+        "description": "Hop-8 VQ-VAE + large WaveNet prior (2 levels, 3072 ms).",
+        "kind": "stack",
+        "levels": ("vqvae_hop8",),
+        "prior": "codes_wavenet",
+    },
+    "vqvae_hop64_wavenet": {
+        "rows": ("3.5",),
+        "description": "Hop-64 VQ-VAE + large WaveNet prior (2 levels, 24576 ms).",
+        "kind": "stack",
+        "levels": ("vqvae_hop64",),
+        "prior": "codes_wavenet",
+    },
+    "vqvae_vqvae_wavenet": {
+        "rows": ("3.6",),
+        "description": "VQ-VAE + PBT-VQ-VAE + large WaveNet prior (3 levels, 24576 ms).",
+        "kind": "stack",
+        "levels": ("vqvae_hop8", "codes_vqvae_pbt"),
+        "prior": "codes_wavenet",
+    },
+    "vqvae_amae_wavenet": {
+        "rows": ("3.7",),
+        "description": "VQ-VAE + AMAE + large WaveNet prior (3 levels, 24576 ms).",
+        "kind": "stack",
+        "levels": ("vqvae_hop8", "codes_amae_rf64"),
+        "prior": "codes_wavenet",
+    },
 }
 
 # What the paper reports. NLLs in nats per timestep; `rf_ms` in milliseconds of
 # audio; ratings out of five (mean, standard error).
 PAPER_RESULTS = {
-    "1.1": dict(train_nll=1.192, eval_nll=1.151),
-    "1.2": dict(train_nll=0.766, eval_nll=0.734, perplexity=227.3),
-    "1.3": dict(train_nll=0.711, eval_nll=0.682, perplexity=199.6),
-    "1.4": dict(train_nll=0.786, eval_nll=0.759, perplexity=228.9),
-    "1.5": dict(train_nll=0.721, eval_nll=0.695, perplexity=225.6),
-    "1.6": dict(train_nll=0.833, eval_nll=0.806, perplexity=183.2),
-    "1.7": dict(train_nll=1.203, eval_nll=1.172, perplexity=84.04),
-    "2.1": dict(train_nll=4.415, eval_nll=4.430),
-    "2.2": dict(train_nll=4.183, eval_nll=4.191, perplexity=226.0),
-    "2.3": dict(train_nll=4.337, eval_nll=4.348, perplexity=227.7),
-    "2.4": dict(train_nll=4.236, eval_nll=4.247, perplexity=228.0),
-    "2.5": dict(train_nll=4.134, eval_nll=4.143, perplexity=226.2),
-    "2.6": dict(train_nll=4.153, eval_nll=4.159, perplexity=234.2),
-    "3.1": dict(rf_ms=384, fidelity=(3.82, 0.18), musicality=(2.43, 0.14)),
-    "3.2": dict(rf_ms=768, fidelity=(3.82, 0.20), musicality=(2.89, 0.17)),
-    "3.3": dict(rf_ms=3072, fidelity=(2.43, 0.17), musicality=(1.71, 0.18)),
-    "3.4": dict(rf_ms=3072, fidelity=(3.79, 0.16), musicality=(3.04, 0.16)),
-    "3.5": dict(rf_ms=24576, fidelity=(3.54, 0.18), musicality=(3.07, 0.17)),
-    "3.6": dict(rf_ms=24576, fidelity=(3.71, 0.18), musicality=(4.04, 0.14)),
-    "3.7": dict(rf_ms=24576, fidelity=(3.93, 0.18), musicality=(3.46, 0.15)),
+    "1.1": {"train_nll": 1.192, "eval_nll": 1.151},
+    "1.2": {"train_nll": 0.766, "eval_nll": 0.734, "perplexity": 227.3},
+    "1.3": {"train_nll": 0.711, "eval_nll": 0.682, "perplexity": 199.6},
+    "1.4": {"train_nll": 0.786, "eval_nll": 0.759, "perplexity": 228.9},
+    "1.5": {"train_nll": 0.721, "eval_nll": 0.695, "perplexity": 225.6},
+    "1.6": {"train_nll": 0.833, "eval_nll": 0.806, "perplexity": 183.2},
+    "1.7": {"train_nll": 1.203, "eval_nll": 1.172, "perplexity": 84.04},
+    "2.1": {"train_nll": 4.415, "eval_nll": 4.430},
+    "2.2": {"train_nll": 4.183, "eval_nll": 4.191, "perplexity": 226.0},
+    "2.3": {"train_nll": 4.337, "eval_nll": 4.348, "perplexity": 227.7},
+    "2.4": {"train_nll": 4.236, "eval_nll": 4.247, "perplexity": 228.0},
+    "2.5": {"train_nll": 4.134, "eval_nll": 4.143, "perplexity": 226.2},
+    "2.6": {"train_nll": 4.153, "eval_nll": 4.159, "perplexity": 234.2},
+    "3.1": {"rf_ms": 384, "fidelity": (3.82, 0.18), "musicality": (2.43, 0.14)},
+    "3.2": {"rf_ms": 768, "fidelity": (3.82, 0.20), "musicality": (2.89, 0.17)},
+    "3.3": {"rf_ms": 3072, "fidelity": (2.43, 0.17), "musicality": (1.71, 0.18)},
+    "3.4": {"rf_ms": 3072, "fidelity": (3.79, 0.16), "musicality": (3.04, 0.16)},
+    "3.5": {"rf_ms": 24576, "fidelity": (3.54, 0.18), "musicality": (3.07, 0.17)},
+    "3.6": {"rf_ms": 24576, "fidelity": (3.71, 0.18), "musicality": (4.04, 0.14)},
+    "3.7": {"rf_ms": 24576, "fidelity": (3.93, 0.18), "musicality": (3.46, 0.15)},
 }

@@ -18,7 +18,6 @@ changes the hop and merges into the local model's sizes; for a stack,
 import copy
 import os
 
-import keras
 import numpy as np
 
 from keras_ada.layers.argmax_quantiser import ArgmaxQuantiser
@@ -26,16 +25,16 @@ from keras_ada.layers.vector_quantiser import VectorQuantiser
 from keras_ada.models.ada import ADA
 from keras_ada.models.encoder import Encoder
 from keras_ada.models.modulator import Modulator
-from keras_ada.models.stack import Stack
-from keras_ada.models.stack import level_filename
-from keras_ada.models.stack import read_stack_file
+from keras_ada.models.stack import Stack, level_filename, read_stack_file
 from keras_ada.models.wavenet import WaveNet
-from keras_ada.zoo.presets import NUM_CLASSES
-from keras_ada.zoo.presets import NUM_CODES
-from keras_ada.zoo.presets import PRESETS
-from keras_ada.zoo.presets import SCALES
-from keras_ada.zoo.presets import SIZES
-from keras_ada.zoo.presets import TRAINING
+from keras_ada.zoo.presets import (
+    NUM_CLASSES,
+    NUM_CODES,
+    PRESETS,
+    SCALES,
+    SIZES,
+    TRAINING,
+)
 
 # The arguments of each quantiser type, besides `num_codes`.
 QUANTISER_ARGUMENTS = {
@@ -52,7 +51,9 @@ def names() -> list[str]:
 def rows() -> dict[str, str]:
     """Returns the paper's row ids (`"1.1"`, ..., `"3.7"`) and their model names."""
     table = {row: name for name, preset in PRESETS.items() for row in preset["rows"]}
-    return dict(sorted(table.items(), key=lambda item: tuple(map(int, item[0].split(".")))))
+    return dict(
+        sorted(table.items(), key=lambda item: tuple(map(int, item[0].split("."))))
+    )
 
 
 def resolve(name: str) -> str:
@@ -122,7 +123,9 @@ def build(config: dict):
     if kind == "ada":
         return _build_ada(config, name)
     if kind == "stack":
-        return Stack([build(level) for level in config["levels"]], build(config["prior"]))
+        return Stack(
+            [build(level) for level in config["levels"]], build(config["prior"])
+        )
     raise ValueError(
         f"`kind` must be one of ('wavenet', 'ada', 'stack'). Received: kind={kind!r}"
     )
@@ -208,26 +211,31 @@ def _model_config(name, scale):
         local_model = dict(sizes["code_local_model"], stages=preset["local_stages"])
     else:
         local_model = dict(sizes["local_model"])
-    return dict(
-        kind="ada",
-        name=name,
-        num_classes=NUM_CLASSES,
-        num_codes=NUM_CODES,
-        hop=preset["hop"],
-        input_format=input_format,
-        embedding_dim=embedding_dim,
-        quantiser=_quantiser_config(preset["quantiser"], sizes),
-        encoder=dict(sizes["conditioning"]),
-        modulator=dict(sizes["conditioning"]),
-        local_model=local_model,
-    )
+    return {
+        "kind": "ada",
+        "name": name,
+        "num_classes": NUM_CLASSES,
+        "num_codes": NUM_CODES,
+        "hop": preset["hop"],
+        "input_format": input_format,
+        "embedding_dim": embedding_dim,
+        "quantiser": _quantiser_config(preset["quantiser"], sizes),
+        "encoder": dict(sizes["conditioning"]),
+        "modulator": dict(sizes["conditioning"]),
+        "local_model": local_model,
+    }
 
 
 def _quantiser_config(quantiser, sizes):
     if quantiser == "vq":
-        return dict(type="vq", code_dim=sizes["code_dim"], alpha=1e-2, beta=0.25)
+        return {
+            "type": "vq",
+            "code_dim": sizes["code_dim"],
+            "alpha": 1e-2,
+            "beta": 0.25,
+        }
     projection = "softmax" if quantiser == "amae_softmax" else "relu"
-    return dict(type="amae", nu=0.1, projection=projection)
+    return {"type": "amae", "nu": 0.1, "projection": projection}
 
 
 def _apply_overrides(config, overrides, where):
@@ -242,7 +250,7 @@ def _apply_overrides(config, overrides, where):
             )
         if isinstance(config[key], dict):
             if not isinstance(value, dict):
-                raise ValueError(
+                raise TypeError(
                     f"The override of the part {key!r} of {where!r} must be a dict "
                     f"of its values {sorted(config[key])}. Received: {key}={value!r}"
                 )
@@ -297,10 +305,12 @@ def _stack_config(preset, scale, overrides):
         num_classes = level["num_codes"]
         levels.append(level)
     prior = _apply_overrides(
-        _model_config(preset["prior"], scale), overrides.get("prior") or {}, preset["prior"]
+        _model_config(preset["prior"], scale),
+        overrides.get("prior") or {},
+        preset["prior"],
     )
     prior["num_classes"] = num_classes
-    return dict(kind="stack", levels=levels, prior=prior)
+    return {"kind": "stack", "levels": levels, "prior": prior}
 
 
 def _build_ada(config, name):
@@ -310,15 +320,19 @@ def _build_ada(config, name):
     num_classes = config["num_classes"]
     num_codes = config["num_codes"]
     hop = config["hop"]
-    representation = dict(
-        input_format=config["input_format"], embedding_dim=config["embedding_dim"]
-    )
+    representation = {
+        "input_format": config["input_format"],
+        "embedding_dim": config["embedding_dim"],
+    }
     if quantiser_type == "vq":
         quantiser = VectorQuantiser(num_codes, **quantiser_config, name="quantiser")
     else:
         quantiser = ArgmaxQuantiser(num_codes, **quantiser_config, name="quantiser")
     local_model = WaveNet(
-        num_classes=num_classes, **representation, **config["local_model"], name="local_model"
+        num_classes=num_classes,
+        **representation,
+        **config["local_model"],
+        name="local_model",
     )
     encoder = Encoder(
         num_classes=num_classes,

@@ -1,7 +1,7 @@
+import keras
 import numpy as np
 import pytest
 
-import keras
 from keras_ada import zoo
 from keras_ada.models import Stack
 from keras_ada.training.data import synthetic_batches
@@ -52,7 +52,7 @@ def test_levels_must_model_the_codes_below(stack):
     wrong_prior = zoo.load("codes_wavenet", scale="tiny", num_classes=32)
     with pytest.raises(ValueError, match="num_classes` must be 256"):
         Stack(stack.levels, wrong_prior)
-    with pytest.raises(ValueError, match="`prior` must be a `WaveNet`"):
+    with pytest.raises(TypeError, match="`prior` must be a `WaveNet`"):
         Stack(stack.levels, stack.levels[0])
     with pytest.raises(ValueError, match="non-empty list of `ADA`"):
         Stack([], stack.prior)

@@ -1,12 +1,11 @@
 import json
 import os
 
+import keras
 import numpy as np
 import pytest
 
-import keras
-from keras_ada import training
-from keras_ada import zoo
+from keras_ada import training, zoo
 from keras_ada.training.data import synthetic_batches
 
 
@@ -36,7 +35,9 @@ def test_tiny_models_of_each_kind_learn(name, data):
     x = data(16, 128)
     history = model.fit(x, batch_size=8, epochs=4, shuffle=False, verbose=0).history
     assert history["nll"][-1] < history["nll"][0] - 0.05
-    assert set(history) >= {"loss", "nll"} | ({"perplexity"} if zoo.kind(name) == "ada" else set())
+    assert set(history) >= {"loss", "nll"} | (
+        {"perplexity"} if zoo.kind(name) == "ada" else set()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def one_and_two_replicas(tmp_path_factory):
     two = training.select_distribution()
     assert two.num_replicas == 2, "tests/conftest.py provides two CPU devices"
     one = training.select_distribution(devices=_devices()[:1])
-    overrides = dict(quantiser={"alpha": 0.5})
+    overrides = {"quantiser": {"alpha": 0.5}}
     reference = zoo.build_model(zoo.load("vqvae_hop8", scale="tiny", **overrides))
     weights = reference.get_weights()
     x = tones(4, 64)
@@ -76,7 +77,9 @@ def test_two_replicas_keep_the_ema_codebook_of_one(one_and_two_replicas):
         after = keras.ops.convert_to_numpy(getattr(single.quantiser, name))
         assert np.abs(after - before).max() > 1e-3, f"{name} was not updated"
         np.testing.assert_allclose(
-            keras.ops.convert_to_numpy(getattr(double.quantiser, name)), after, atol=1e-6
+            keras.ops.convert_to_numpy(getattr(double.quantiser, name)),
+            after,
+            atol=1e-6,
         )
     # The logged `perplexity` is that of each replica's share of the batch, so it
     # depends on the number of replicas; `training.evaluate` measures it globally.
@@ -121,8 +124,12 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
         return training.train(
             lambda: zoo.load("amae_hop8", scale="tiny"),
             lambda done: _repeat(tones(4, 64, seed=done)),
-            steps=6, output_dir=output, steps_per_checkpoint=2,
-            distribution=distribution, callbacks=[callback], verbose=0,
+            steps=6,
+            output_dir=output,
+            steps_per_checkpoint=2,
+            distribution=distribution,
+            callbacks=[callback],
+            verbose=0,
         )
 
     with pytest.raises(Killed):
@@ -131,7 +138,8 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
         state = json.load(file)
     assert (state["epoch"], state["steps_per_epoch"], state["step"]) == (2, 2, 4)
     saved = zoo.load_weights(
-        zoo.load("amae_hop8", scale="tiny"), os.path.join(output, "checkpoint", state["weights"])
+        zoo.load("amae_hop8", scale="tiny"),
+        os.path.join(output, "checkpoint", state["weights"]),
     ).get_weights()
     assert not os.path.exists(os.path.join(output, "model.keras"))
 
@@ -143,14 +151,19 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
     assert len(history.history["loss"]) == 1 and history.epoch == [2]
     assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 6
     assert sorted(os.listdir(os.path.join(output, "checkpoint"))) == [
-        "epoch_000003.weights.h5", "state.json"
+        "epoch_000003.weights.h5",
+        "state.json",
     ]
-    again, history = run(RecordStart())
+    _again, history = run(RecordStart())
     assert history is None and os.path.exists(os.path.join(output, "model.keras"))
     with pytest.raises(ValueError, match="not a multiple of `steps_per_checkpoint`=4"):
         training.train(
-            lambda: zoo.load("amae_hop8", scale="tiny"), None, steps=8,
-            output_dir=output, steps_per_checkpoint=4, distribution=distribution,
+            lambda: zoo.load("amae_hop8", scale="tiny"),
+            None,
+            steps=8,
+            output_dir=output,
+            steps_per_checkpoint=4,
+            distribution=distribution,
         )
 
 
@@ -161,7 +174,9 @@ def test_evaluate_reports_nll_and_the_perplexity_of_all_codes():
     results = training.evaluate(ada, batches, steps=2)
     expected = np.mean([_nll(ada(b)["logits"], b) for b in batches])
     np.testing.assert_allclose(results["nll"], expected, rtol=1e-5)
-    all_codes = np.concatenate([keras.ops.convert_to_numpy(ada.encode(b)) for b in batches])
+    all_codes = np.concatenate(
+        [keras.ops.convert_to_numpy(ada.encode(b)) for b in batches]
+    )
     usage = np.bincount(all_codes.ravel(), minlength=256) / all_codes.size
     entropy = -np.sum(usage[usage > 0] * np.log(usage[usage > 0]))
     np.testing.assert_allclose(results["perplexity"], np.exp(entropy), rtol=1e-5)
@@ -176,7 +191,13 @@ def test_batch_size_must_split_across_replicas():
 
 def test_steps_must_be_whole_checkpoint_intervals(tmp_path):
     with pytest.raises(ValueError, match="multiple of `steps_per_checkpoint`"):
-        training.train(lambda: None, None, steps=5, output_dir=str(tmp_path), steps_per_checkpoint=2)
+        training.train(
+            lambda: None,
+            None,
+            steps=5,
+            output_dir=str(tmp_path),
+            steps_per_checkpoint=2,
+        )
 
 
 def _nll(logits, targets):
