@@ -27,6 +27,9 @@ def parser(description: str, rows: list[str]) -> argparse.ArgumentParser:
     parser.add_argument("--config", help="piano_dataset config (default: embedded)")
     parser.add_argument("--eval-steps", type=int, default=20, help="evaluation batches")
     parser.add_argument("--checkpoint-every", type=int, default=500)
+    parser.add_argument(
+        "--learning-rate", type=float, help="Adam's learning rate (default: 2e-4)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--synthetic", action="store_true", help="synthetic tones")
     return parser
@@ -54,6 +57,7 @@ def train(args, model: str, output: str, *extra: str) -> dict:
         "config",
         "eval_steps",
         "checkpoint_every",
+        "learning_rate",
     ):
         value = getattr(args, option)
         if value is not None:

@@ -66,6 +66,8 @@ class ResumableCheckpoint(keras.callbacks.Callback):
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
         model.load_weights(os.path.join(self.directory, state["weights"]))
+        if "steps_per_epoch" not in state:  # Written before it was recorded.
+            return int(state["step"])
         return int(state["epoch"]) * int(state["steps_per_epoch"])
 
     def on_epoch_end(self, epoch, logs=None):

@@ -28,6 +28,7 @@ def train(
     final_model: str | None = None,
     verbose="auto",
     callbacks=(),
+    log_every: int = 10,
 ):
     """Trains a model for `steps` steps in one `fit`, resuming a killed run.
 
@@ -36,8 +37,8 @@ def train(
     in `output_dir/checkpoint` (weights and optimizer state, including the
     Polyak averages), `keras.callbacks.SwapEMAWeights` (validation runs on the
     averaged weights) and, when the `tensorboard` package is installed, a
-    `TensorBoard` in `output_dir/logs` (loss, nll and perplexity every 10
-    steps and per interval). If `output_dir` holds a
+    `TensorBoard` in `output_dir/logs` (loss, nll and perplexity every
+    `log_every` steps and per interval). If `output_dir` holds a
     checkpoint, the model is restored from it and training continues with the
     interval after it. At the end, `fit` puts the averaged weights in the
     model (`use_ema`), which is saved to `final_model`.
@@ -61,6 +62,7 @@ def train(
             `output_dir/model.keras`.
         verbose: `fit`'s verbosity (1: Keras' progress bar).
         callbacks: further callbacks.
+        log_every: steps between TensorBoard's batch-level summaries.
 
     Returns:
         `(model, history)`; `history` is None when the run had already finished.
@@ -94,7 +96,7 @@ def train(
             return keras.saving.load_model(final_model), None
         data = train_data(epochs_done) if callable(train_data) else train_data
         logs = (
-            _tensorboard(os.path.join(output_dir, "logs"))
+            _tensorboard(os.path.join(output_dir, "logs"), log_every)
             if distribution.is_chief
             else []
         )
@@ -156,9 +158,9 @@ def write_json(path: str, values: dict):
         json.dump(values, file, indent=2)
 
 
-def _tensorboard(log_dir):
+def _tensorboard(log_dir, log_every):
     if tensorboard_available():
-        return [TensorBoard(log_dir, update_freq=10)]
+        return [TensorBoard(log_dir, update_freq=log_every)]
     warnings.warn(
         "The `tensorboard` package is not installed: training runs without "
         "TensorBoard logs (`pip install tensorboard`).",

@@ -7,6 +7,7 @@ import pytest
 
 from keras_ada import training, zoo
 from keras_ada.training.data import synthetic_batches
+from keras_ada.training.tensorboard import tensorboard_available
 
 
 def tones(batch, length, seed=0):
@@ -130,6 +131,7 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
             distribution=distribution,
             callbacks=[callback],
             verbose=0,
+            log_every=1,
         )
 
     with pytest.raises(Killed):
@@ -154,7 +156,16 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
         "epoch_000003.weights.h5",
         "state.json",
     ]
-    _again, history = run(RecordStart())
+    if tensorboard_available():
+        assert _logged_steps(os.path.join(output, "logs", "train"), "batch_loss") == [
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+        ]
+    _, history = run(RecordStart())
     assert history is None and os.path.exists(os.path.join(output, "model.keras"))
     with pytest.raises(ValueError, match="not a multiple of `steps_per_checkpoint`=4"):
         training.train(
@@ -198,6 +209,16 @@ def test_steps_must_be_whole_checkpoint_intervals(tmp_path):
             output_dir=str(tmp_path),
             steps_per_checkpoint=2,
         )
+
+
+def _logged_steps(log_dir, tag):
+    from tensorboard.backend.event_processing.event_accumulator import (
+        EventAccumulator,
+    )
+
+    events = EventAccumulator(log_dir)
+    events.Reload()
+    return sorted(event.step for event in events.Tensors(tag))
 
 
 def _nll(logits, targets):
