@@ -59,10 +59,14 @@ def measure(mode, topology, widths, steps, batch_size, repeats=2):
     model = build_model(topology, widths)
     if mode == "incremental":
         sampler = IncrementalSampler(model, chunk_size=steps)
-        run = lambda: sampler.generate(steps, batch_size=batch_size, seed=0, verbose=0)
+        options = dict(verbose=0)
     else:
         sampler = NaiveSampler(model)
-        run = lambda: sampler.generate(steps, batch_size=batch_size, seed=0)
+        options = {}
+
+    def run():
+        return sampler.generate(steps, batch_size=batch_size, seed=0, **options)
+
     start = time.perf_counter()
     run()
     first_call = time.perf_counter() - start

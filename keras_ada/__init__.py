@@ -5,3 +5,5 @@ from keras_ada import models
 from keras_ada import ops
 
 __version__ = "0.1.0"
+
+__all__ = ["layers", "models", "ops"]

@@ -25,7 +25,8 @@ import numpy as np
 import tensorflow_datasets as tfds
 from etils import epath
 
-from . import audio_files, synthesis
+from . import audio_files
+from . import synthesis
 
 SAMPLE_RATE = 16000
 EVAL_FRACTION = 0.01

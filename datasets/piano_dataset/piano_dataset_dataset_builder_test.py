@@ -5,7 +5,8 @@ from typing import ClassVar
 
 import tensorflow_datasets as tfds
 
-from . import piano_dataset_dataset_builder, synthesis
+from . import piano_dataset_dataset_builder
+from . import synthesis
 
 
 class PianoDatasetRecordingsTest(tfds.testing.DatasetBuilderTestCase):

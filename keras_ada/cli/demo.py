@@ -84,7 +84,17 @@ def run(args):
     reconstruction_dir = os.path.join(args.output, "reconstruction")
     seed = ["--seed", str(args.seed)]
     _check(
-        main(["sample", model_dir, "--output", samples_dir, "--seconds", str(args.seconds)] + seed)
+        main(
+            [
+                "sample",
+                model_dir,
+                "--output",
+                samples_dir,
+                "--seconds",
+                str(args.seconds),
+            ]
+            + seed
+        )
     )
     _check(
         main(

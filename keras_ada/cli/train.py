@@ -106,7 +106,8 @@ def run(args):
 
     import keras
 
-    from keras_ada import training, zoo
+    from keras_ada import training
+    from keras_ada import zoo
 
     keras.utils.set_random_seed(args.seed)
     name = zoo.resolve(args.model)
@@ -202,7 +203,8 @@ def _plan(args, name, overrides):
     import keras
 
     from keras_ada import zoo
-    from keras_ada.models.stack import level_filename, write_stack_file
+    from keras_ada.models.stack import level_filename
+    from keras_ada.models.stack import write_stack_file
 
     config = zoo.config(name, args.scale, **overrides)
     if config["kind"] == "stack":

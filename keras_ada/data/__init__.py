@@ -5,10 +5,15 @@
 disk, and `code_excerpts` reads them back as excerpts, for the level above.
 """
 
-from keras_ada.data.codes import code_excerpts, code_metadata, encode_split
+from keras_ada.data.codes import code_excerpts
+from keras_ada.data.codes import code_metadata
+from keras_ada.data.codes import encode_split
 from keras_ada.data.excerpts import excerpts
-from keras_ada.data.mu_law import mu_law_decode, mu_law_encode, mu_law_encode_pcm16
-from keras_ada.data.piano import load_builder, recordings
+from keras_ada.data.mu_law import mu_law_decode
+from keras_ada.data.mu_law import mu_law_encode
+from keras_ada.data.mu_law import mu_law_encode_pcm16
+from keras_ada.data.piano import load_builder
+from keras_ada.data.piano import recordings
 
 __all__ = [
     "code_excerpts",

@@ -24,7 +24,8 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
-from keras_ada.data import piano, windows
+from keras_ada.data import piano
+from keras_ada.data import windows
 from keras_ada.data.mu_law import mu_law_encode_pcm16
 
 METADATA_FILE = "metadata.json"

@@ -4,7 +4,8 @@ import random
 
 import tensorflow as tf
 
-from keras_ada.data import piano, windows
+from keras_ada.data import piano
+from keras_ada.data import windows
 from keras_ada.data.mu_law import mu_law_encode_pcm16
 
 # Splits up to this size (stored bytes, about their decoded size) are cached in

@@ -36,7 +36,9 @@ class InputRepresentation(keras.layers.Layer):
     (2, 100, 256)
     """
 
-    def __init__(self, num_classes, input_format="continuous", embedding_dim=None, **kwargs):
+    def __init__(
+        self, num_classes, input_format="continuous", embedding_dim=None, **kwargs
+    ):
         super().__init__(**kwargs)
         if not isinstance(num_classes, int) or num_classes < 2:
             raise ValueError(

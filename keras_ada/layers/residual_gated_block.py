@@ -6,7 +6,9 @@ from keras import ops
 
 def _check_positive_int(name, value):
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value}")
+        raise ValueError(
+            f"`{name}` must be a positive integer. Received: {name}={value}"
+        )
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")

@@ -1,7 +1,6 @@
 """The autoregressive discrete autoencoder (ADA), paper section 3."""
 
 import keras
-from keras import ops
 
 from keras_ada import sampling
 from keras_ada.layers.perplexity import codebook_perplexity
@@ -122,12 +121,16 @@ class ADA(AutoregressiveModel):
             An int32 NumPy array `(batch, n * hop)`: mu-law classes for a
             level-1 ADA, codes of the level below for a higher level.
         """
-        return sampling.decode(self, codes, temperature=temperature, seed=seed, **kwargs)
+        return sampling.decode(
+            self, codes, temperature=temperature, seed=seed, **kwargs
+        )
 
     def logits_and_targets(self, x, y, y_pred):
         return y_pred["logits"], x if y is None else y
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
         self.perplexity_tracker.update_state(
             codebook_perplexity(y_pred["codes"], self.num_codes)
         )

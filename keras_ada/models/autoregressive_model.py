@@ -40,11 +40,15 @@ class AutoregressiveModel(keras.Model):
         """Returns the logits and the integer targets they predict."""
         return y_pred, x if y is None else y
 
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
         logits, targets = self.logits_and_targets(x, y, y_pred)
         nll = ops.mean(
             keras.losses.sparse_categorical_crossentropy(
-                ops.cast(targets, "int32"), ops.cast(logits, "float32"), from_logits=True
+                ops.cast(targets, "int32"),
+                ops.cast(logits, "float32"),
+                from_logits=True,
             )
         )
         self.nll_tracker.update_state(nll)

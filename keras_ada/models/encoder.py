@@ -65,7 +65,11 @@ class Encoder(keras.layers.Layer):
         self.input_format = input_format
         self.embedding_dim = embedding_dim
         self.representation = InputRepresentation(
-            num_classes, input_format, embedding_dim, dtype=self.dtype_policy, name="representation"
+            num_classes,
+            input_format,
+            embedding_dim,
+            dtype=self.dtype_policy,
+            name="representation",
         )
         self.stack = DilatedResidualStack(
             repeats,
@@ -101,7 +105,9 @@ class Encoder(keras.layers.Layer):
             )
         features = self.stack(self.representation(inputs))
         queries = self.output_projection(ops.relu(features))
-        pooled = ops.reshape(queries, (ops.shape(queries)[0], -1, self.hop, self.query_dim))
+        pooled = ops.reshape(
+            queries, (ops.shape(queries)[0], -1, self.hop, self.query_dim)
+        )
         return ops.mean(pooled, axis=2)
 
     def compute_output_shape(self, input_shape):

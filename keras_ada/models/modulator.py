@@ -71,7 +71,9 @@ class Modulator(keras.layers.Layer):
 
     def build(self, input_shape):
         self.stack.build(input_shape)
-        self.output_projection.build(tuple(input_shape[:-1]) + (self.residual_channels,))
+        self.output_projection.build(
+            tuple(input_shape[:-1]) + (self.residual_channels,)
+        )
 
     def call(self, inputs):
         biases = self.output_projection(ops.relu(self.stack(inputs)))

@@ -76,12 +76,20 @@ class WaveNet(AutoregressiveModel):
         self.residual_channels = residual_channels
         self.inner_channels = inner_channels
         self.kernel_size = kernel_size
-        self.skip_channels = residual_channels if skip_channels is None else skip_channels
-        self.head_channels = self.skip_channels if head_channels is None else head_channels
+        self.skip_channels = (
+            residual_channels if skip_channels is None else skip_channels
+        )
+        self.head_channels = (
+            self.skip_channels if head_channels is None else head_channels
+        )
         self.input_format = input_format
         self.embedding_dim = embedding_dim
         self.representation = InputRepresentation(
-            num_classes, input_format, embedding_dim, dtype=self.dtype_policy, name="representation"
+            num_classes,
+            input_format,
+            embedding_dim,
+            dtype=self.dtype_policy,
+            name="representation",
         )
         self.stack = DilatedResidualStack(
             repeats,

@@ -1,16 +1,17 @@
 """Training: data-parallel set-up, resumable checkpoints, TensorBoard, evaluation."""
 
 from keras_ada.training.checkpoint import ResumableCheckpoint
-from keras_ada.training.data import (
-    LevelsEncoder,
-    audio_excerpts,
-    code_batches,
-    encoded_code_excerpts,
-    synthetic_excerpts,
-)
-from keras_ada.training.distribution import Distribution, select_distribution
+from keras_ada.training.data import LevelsEncoder
+from keras_ada.training.data import audio_excerpts
+from keras_ada.training.data import code_batches
+from keras_ada.training.data import encoded_code_excerpts
+from keras_ada.training.data import synthetic_excerpts
+from keras_ada.training.distribution import Distribution
+from keras_ada.training.distribution import select_distribution
 from keras_ada.training.tensorboard import TensorBoard
-from keras_ada.training.trainer import evaluate, train, write_json
+from keras_ada.training.trainer import evaluate
+from keras_ada.training.trainer import train
+from keras_ada.training.trainer import write_json
 
 __all__ = [
     "Distribution",

@@ -8,20 +8,19 @@
 393216
 """
 
-from keras_ada.zoo.presets import PAPER_RESULTS, SCALES
-from keras_ada.zoo.registry import (
-    build,
-    build_model,
-    config,
-    describe,
-    kind,
-    load,
-    load_weights,
-    names,
-    resolve,
-    rows,
-    training_defaults,
-)
+from keras_ada.zoo.presets import PAPER_RESULTS
+from keras_ada.zoo.presets import SCALES
+from keras_ada.zoo.registry import build
+from keras_ada.zoo.registry import build_model
+from keras_ada.zoo.registry import config
+from keras_ada.zoo.registry import describe
+from keras_ada.zoo.registry import kind
+from keras_ada.zoo.registry import load
+from keras_ada.zoo.registry import load_weights
+from keras_ada.zoo.registry import names
+from keras_ada.zoo.registry import resolve
+from keras_ada.zoo.registry import rows
+from keras_ada.zoo.registry import training_defaults
 
 __all__ = [
     "PAPER_RESULTS",

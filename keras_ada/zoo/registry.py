@@ -25,16 +25,16 @@ from keras_ada.layers.vector_quantiser import VectorQuantiser
 from keras_ada.models.ada import ADA
 from keras_ada.models.encoder import Encoder
 from keras_ada.models.modulator import Modulator
-from keras_ada.models.stack import Stack, level_filename, read_stack_file
+from keras_ada.models.stack import Stack
+from keras_ada.models.stack import level_filename
+from keras_ada.models.stack import read_stack_file
 from keras_ada.models.wavenet import WaveNet
-from keras_ada.zoo.presets import (
-    NUM_CLASSES,
-    NUM_CODES,
-    PRESETS,
-    SCALES,
-    SIZES,
-    TRAINING,
-)
+from keras_ada.zoo.presets import NUM_CLASSES
+from keras_ada.zoo.presets import NUM_CODES
+from keras_ada.zoo.presets import PRESETS
+from keras_ada.zoo.presets import SCALES
+from keras_ada.zoo.presets import SIZES
+from keras_ada.zoo.presets import TRAINING
 
 # The arguments of each quantiser type, besides `num_codes`.
 QUANTISER_ARGUMENTS = {

@@ -2,7 +2,10 @@
 
 import pytest
 import soundfile
-from piano_data_helpers import DURATIONS, SAMPLE_RATE, build_recordings, tones
+from piano_data_helpers import DURATIONS
+from piano_data_helpers import SAMPLE_RATE
+from piano_data_helpers import build_recordings
+from piano_data_helpers import tones
 
 
 @pytest.fixture(scope="session")

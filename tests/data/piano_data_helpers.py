@@ -14,7 +14,7 @@ DATASETS_DIR = pathlib.Path(__file__).resolve().parents[2] / "datasets"
 if str(DATASETS_DIR) not in sys.path:
     sys.path.insert(0, str(DATASETS_DIR))
 
-from piano_dataset import piano_dataset_dataset_builder
+from piano_dataset import piano_dataset_dataset_builder  # noqa: E402
 
 SAMPLE_RATE = 16000
 # Durations (seconds) of the synthetic recordings of `prepared_data_dir`.

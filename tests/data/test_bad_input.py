@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import soundfile
 import tensorflow_datasets as tfds
-from piano_data_helpers import build_recordings, tones
+from piano_data_helpers import build_recordings
+from piano_data_helpers import tones
 
 # name: (rate, channels, seconds, soundfile format, subtype)
 GOOD = {

@@ -6,7 +6,9 @@ import pytest
 import tensorflow as tf
 
 from keras_ada import ops
-from keras_ada.data import mu_law_decode, mu_law_encode, mu_law_encode_pcm16
+from keras_ada.data import mu_law_decode
+from keras_ada.data import mu_law_encode
+from keras_ada.data import mu_law_encode_pcm16
 
 
 def reference_mu_law(x, num_classes=256):

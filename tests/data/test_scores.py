@@ -8,8 +8,10 @@ import music21
 import numpy as np
 import pytest
 from etils import epath
-from piano_dataset import audio_files, scores, synthesis
+from piano_dataset import audio_files
 from piano_dataset import piano_dataset_dataset_builder as builder_module
+from piano_dataset import scores
+from piano_dataset import synthesis
 
 
 def _score():

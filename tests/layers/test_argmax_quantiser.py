@@ -3,7 +3,6 @@ tested, for both classes, in `test_vector_quantiser.py`)."""
 
 import numpy as np
 from absl.testing import parameterized
-
 from keras.src import testing
 
 from keras_ada.layers.argmax_quantiser import ArgmaxQuantiser

@@ -8,7 +8,9 @@ from keras_ada.layers import DilatedResidualStack
 
 def dependency_span(layer, length, position, channels):
     """Output positions that change when input `position` changes."""
-    inputs = np.random.default_rng(0).normal(size=(1, length, channels)).astype("float32")
+    inputs = (
+        np.random.default_rng(0).normal(size=(1, length, channels)).astype("float32")
+    )
     changed = inputs.copy()
     changed[0, position] += 10.0
     diff = np.abs(ops.convert_to_numpy(layer(inputs) - layer(changed))).max(-1)[0]
@@ -20,7 +22,12 @@ class DilatedResidualStackTest(testing.TestCase):
     def test_layer_basics(self):
         self.run_layer_test(
             DilatedResidualStack,
-            init_kwargs={"repeats": 2, "stages": 3, "residual_channels": 8, "inner_channels": 4},
+            init_kwargs={
+                "repeats": 2,
+                "stages": 3,
+                "residual_channels": 8,
+                "inner_channels": 4,
+            },
             input_shape=(2, 16, 3),
             expected_output_shape=(2, 16, 8),
             # input conv (2) + 6 blocks x (dilated 2 + skip 2) + 5 residual projections x 2
@@ -51,7 +58,9 @@ class DilatedResidualStackTest(testing.TestCase):
     def test_wrong_condition_size_is_reported(self):
         stack = DilatedResidualStack(1, 2, 8, 4)
         with pytest.raises(ValueError, match="16 channels"):
-            stack(np.zeros((1, 8, 3), "float32"), condition=np.zeros((1, 8, 5), "float32"))
+            stack(
+                np.zeros((1, 8, 3), "float32"), condition=np.zeros((1, 8, 5), "float32")
+            )
 
 
 @pytest.mark.parametrize(
@@ -65,5 +74,7 @@ class DilatedResidualStackTest(testing.TestCase):
     ],
 )
 def test_paper_receptive_fields(repeats, stages, kernel_size, causal, field):
-    stack = DilatedResidualStack(repeats, stages, 4, 4, kernel_size=kernel_size, causal=causal)
+    stack = DilatedResidualStack(
+        repeats, stages, 4, 4, kernel_size=kernel_size, causal=causal
+    )
     assert stack.receptive_field == field

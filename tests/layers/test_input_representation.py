@@ -10,7 +10,11 @@ class InputRepresentationTest(testing.TestCase):
     def test_embedding_layer_basics(self):
         self.run_layer_test(
             InputRepresentation,
-            init_kwargs={"num_classes": 16, "input_format": "embedding", "embedding_dim": 5},
+            init_kwargs={
+                "num_classes": 16,
+                "input_format": "embedding",
+                "embedding_dim": 5,
+            },
             input_data=np.array([[1, 2, 3]], "int32"),
             expected_output_shape=(1, 3, 5),
             expected_num_trainable_weights=1,

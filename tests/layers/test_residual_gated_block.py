@@ -10,7 +10,11 @@ class ResidualGatedBlockTest(testing.TestCase):
     def test_layer_basics(self):
         self.run_layer_test(
             ResidualGatedBlock,
-            init_kwargs={"residual_channels": 6, "inner_channels": 4, "dilation_rate": 2},
+            init_kwargs={
+                "residual_channels": 6,
+                "inner_channels": 4,
+                "dilation_rate": 2,
+            },
             input_shape=(2, 10, 6),
             expected_output_shape=((2, 10, 6), (2, 10, 6)),
             expected_num_trainable_weights=6,
@@ -31,7 +35,9 @@ class ResidualGatedBlockTest(testing.TestCase):
         kernel, bias = (ops.convert_to_numpy(w) for w in block.dilated_conv.weights)
         pre = inputs @ kernel[0] + bias
         gated = np.tanh(pre[..., :2]) / (1 + np.exp(-pre[..., 2:]))
-        w_res, b_res = (ops.convert_to_numpy(w) for w in block.residual_projection.weights)
+        w_res, b_res = (
+            ops.convert_to_numpy(w) for w in block.residual_projection.weights
+        )
         residual, _ = block(inputs)
         self.assertAllClose(residual, inputs + gated @ w_res[0] + b_res, atol=1e-5)
 
@@ -57,7 +63,9 @@ class ResidualGatedBlockTest(testing.TestCase):
         inputs = np.random.rand(1, 20, 4).astype("float32")
         changed = inputs.copy()
         changed[0, 10] += 1.0
-        diff = np.abs(ops.convert_to_numpy(block(inputs)[1] - block(changed)[1])).max(-1)[0]
+        diff = np.abs(ops.convert_to_numpy(block(inputs)[1] - block(changed)[1])).max(
+            -1
+        )[0]
         self.assertEqual(list(np.nonzero(diff)[0]), [8, 10, 12])
 
 
@@ -65,8 +73,19 @@ class ResidualGatedBlockTest(testing.TestCase):
     "kwargs, culprit",
     [
         ({"residual_channels": 0, "inner_channels": 4}, "residual_channels=0"),
-        ({"residual_channels": 4, "inner_channels": 4, "dilation_rate": 1.5}, "dilation_rate=1.5"),
-        ({"residual_channels": 4, "inner_channels": 4, "kernel_size": 2, "causal": False}, "kernel_size=2"),
+        (
+            {"residual_channels": 4, "inner_channels": 4, "dilation_rate": 1.5},
+            "dilation_rate=1.5",
+        ),
+        (
+            {
+                "residual_channels": 4,
+                "inner_channels": 4,
+                "kernel_size": 2,
+                "causal": False,
+            },
+            "kernel_size=2",
+        ),
     ],
 )
 def test_bad_arguments_are_named(kwargs, culprit):

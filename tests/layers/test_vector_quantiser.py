@@ -3,10 +3,9 @@
 import contextlib
 import warnings
 
+import keras
 import numpy as np
 from absl.testing import parameterized
-
-import keras
 from keras import ops
 from keras.src import testing
 

@@ -1,8 +1,8 @@
+import keras
 import numpy as np
 import pytest
 from keras import ops
 
-import keras
 from keras_ada.layers import ArgmaxQuantiser
 from keras_ada.layers import VectorQuantiser
 from keras_ada.models import ADA
@@ -11,7 +11,13 @@ from keras_ada.models import Modulator
 from keras_ada.models import WaveNet
 
 
-def tiny_ada(quantiser="vq", hop=4, num_classes=256, input_format="continuous", embedding_dim=None):
+def tiny_ada(
+    quantiser="vq",
+    hop=4,
+    num_classes=256,
+    input_format="continuous",
+    embedding_dim=None,
+):
     num_codes = 16
     if quantiser == "vq":
         quantiser = VectorQuantiser(num_codes, 8, alpha=0.05, beta=0.25, seed=0)
@@ -54,8 +60,12 @@ def tiny_ada(quantiser="vq", hop=4, num_classes=256, input_format="continuous", 
 def toy_audio(batch=16, length=128, seed=0):
     rng = np.random.default_rng(seed)
     period = rng.integers(8, 32, size=(batch, 1))
-    wave = np.sin(2 * np.pi * np.arange(length) / period + rng.uniform(0, 6, (batch, 1)))
-    return np.round((wave * rng.uniform(0.3, 1, (batch, 1)) + 1) * 127.5).astype("int32")
+    wave = np.sin(
+        2 * np.pi * np.arange(length) / period + rng.uniform(0, 6, (batch, 1))
+    )
+    return np.round((wave * rng.uniform(0.3, 1, (batch, 1)) + 1) * 127.5).astype(
+        "int32"
+    )
 
 
 @pytest.mark.parametrize("quantiser", ["vq", "argmax"])
@@ -66,7 +76,11 @@ def test_outputs_and_codes(quantiser):
     assert tuple(outputs["codes"].shape) == (2, 8)
     codes = ops.convert_to_numpy(ada.encode(toy_audio(batch=2, length=32)))
     assert codes.shape == (2, 8) and codes.min() >= 0 and codes.max() < 16
-    assert tuple(ada.condition(codes).shape) == (2, 32, ada.local_model.condition_channels)
+    assert tuple(ada.condition(codes).shape) == (
+        2,
+        32,
+        ada.local_model.condition_channels,
+    )
 
 
 @pytest.mark.parametrize("quantiser", ["vq", "argmax"])
@@ -81,7 +95,9 @@ def test_loss_falls_and_metrics_are_logged(quantiser):
 
 
 def test_code_level_ada_with_embedded_inputs():
-    ada = tiny_ada("argmax", hop=2, num_classes=16, input_format="embedding", embedding_dim=4)
+    ada = tiny_ada(
+        "argmax", hop=2, num_classes=16, input_format="embedding", embedding_dim=4
+    )
     ada.compile(optimizer=keras.optimizers.Adam(5e-3))
     codes = np.random.default_rng(0).integers(0, 16, size=(8, 32))
     history = ada.fit(codes, epochs=4, batch_size=4, verbose=0).history
@@ -95,7 +111,9 @@ def test_local_model_is_driven_by_the_codes(quantiser):
     outputs = ada(x)
     from_codes = ada.local_model(x, condition=ada.condition(outputs["codes"]))
     np.testing.assert_allclose(
-        ops.convert_to_numpy(from_codes), ops.convert_to_numpy(outputs["logits"]), atol=1e-5
+        ops.convert_to_numpy(from_codes),
+        ops.convert_to_numpy(outputs["logits"]),
+        atol=1e-5,
     )
 
 
@@ -122,7 +140,14 @@ def test_mismatched_parts_are_reported():
     ada = tiny_ada()
     with pytest.raises(ValueError, match="query_dim"):
         ADA(
-            encoder=Encoder(query_dim=5, hop=4, repeats=1, stages=1, residual_channels=4, inner_channels=4),
+            encoder=Encoder(
+                query_dim=5,
+                hop=4,
+                repeats=1,
+                stages=1,
+                residual_channels=4,
+                inner_channels=4,
+            ),
             quantiser=ada.quantiser,
             modulator=ada.modulator,
             local_model=ada.local_model,
@@ -131,7 +156,9 @@ def test_mismatched_parts_are_reported():
         ADA(
             encoder=ada.encoder,
             quantiser=ada.quantiser,
-            modulator=Modulator(ada.local_model.condition_channels, hop=8, repeats=1, stages=1),
+            modulator=Modulator(
+                ada.local_model.condition_channels, hop=8, repeats=1, stages=1
+            ),
             local_model=ada.local_model,
         )
 

@@ -1,13 +1,15 @@
+import keras
 import numpy as np
 import pytest
 from keras import ops
 
-import keras
 from keras_ada.models import WaveNet
 
 
 def tiny_wavenet(**overrides):
-    kwargs = dict(repeats=2, stages=3, residual_channels=8, inner_channels=4, kernel_size=2)
+    kwargs = dict(
+        repeats=2, stages=3, residual_channels=8, inner_channels=4, kernel_size=2
+    )
     kwargs.update(overrides)
     return WaveNet(**kwargs)
 
@@ -50,7 +52,9 @@ def test_compile_without_arguments_is_the_papers_setup():
     model = tiny_wavenet()
     model.compile()
     assert isinstance(model.optimizer, keras.optimizers.Adam)
-    assert float(ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(2e-4)
+    assert float(ops.convert_to_numpy(model.optimizer.learning_rate)) == pytest.approx(
+        2e-4
+    )
     assert model.optimizer.use_ema
 
 
@@ -73,10 +77,50 @@ def test_save_and_load_give_identical_outputs(tmp_path):
     "sizes, field, parameters",
     [
         # local model of a level-1 ADA (appendix A), unconditional here.
-        (dict(repeats=4, stages=8, residual_channels=384, inner_channels=64, kernel_size=2), 1024, None),
-        (dict(repeats=3, stages=10, residual_channels=512, inner_channels=512, kernel_size=3), 6144, None),
-        (dict(repeats=6, stages=10, residual_channels=512, inner_channels=512, kernel_size=3), 12288, None),
-        (dict(repeats=3, stages=13, residual_channels=192, inner_channels=192, kernel_size=3), 49152, None),
+        (
+            dict(
+                repeats=4,
+                stages=8,
+                residual_channels=384,
+                inner_channels=64,
+                kernel_size=2,
+            ),
+            1024,
+            None,
+        ),
+        (
+            dict(
+                repeats=3,
+                stages=10,
+                residual_channels=512,
+                inner_channels=512,
+                kernel_size=3,
+            ),
+            6144,
+            None,
+        ),
+        (
+            dict(
+                repeats=6,
+                stages=10,
+                residual_channels=512,
+                inner_channels=512,
+                kernel_size=3,
+            ),
+            12288,
+            None,
+        ),
+        (
+            dict(
+                repeats=3,
+                stages=13,
+                residual_channels=192,
+                inner_channels=192,
+                kernel_size=3,
+            ),
+            49152,
+            None,
+        ),
     ],
 )
 def test_paper_receptive_fields(sizes, field, parameters):

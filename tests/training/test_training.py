@@ -5,7 +5,8 @@ import keras
 import numpy as np
 import pytest
 
-from keras_ada import training, zoo
+from keras_ada import training
+from keras_ada import zoo
 from keras_ada.training.data import synthetic_batches
 from keras_ada.training.tensorboard import tensorboard_available
 
@@ -212,9 +213,7 @@ def test_steps_must_be_whole_checkpoint_intervals(tmp_path):
 
 
 def _logged_steps(log_dir, tag):
-    from tensorboard.backend.event_processing.event_accumulator import (
-        EventAccumulator,
-    )
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     events = EventAccumulator(log_dir)
     events.Reload()

@@ -3,7 +3,9 @@ import numpy as np
 import pytest
 
 from keras_ada import zoo
-from keras_ada.models import ADA, Stack, WaveNet
+from keras_ada.models import ADA
+from keras_ada.models import Stack
+from keras_ada.models import WaveNet
 
 KINDS = {"wavenet": WaveNet, "ada": ADA, "stack": Stack}
 
