@@ -2,9 +2,9 @@
 
 Each subcommand is a module of this package with two functions:
 `add_parser(subparsers)` adds its `argparse` subparser and `run(args)` runs it.
-To add a subcommand, add its module name to `COMMANDS`. Modules import Keras
-inside `run`, so that `--backend` can choose the backend first and `--help` is
-fast.
+To add a subcommand, add its module name to `COMMANDS`. `--backend` chooses the
+Keras backend: as importing `keras_ada` imports Keras, the command starts again
+on that backend when it is not the one in use.
 """
 
 import argparse
@@ -43,9 +43,20 @@ def main(argv: list[str] | None = None) -> int:
     """Runs the command line; returns the exit status."""
     parser, runners = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    if args.backend:
-        if "keras" in sys.modules and os.environ.get("KERAS_BACKEND") != args.backend:
-            parser.error("--backend must be chosen before Keras is imported.")
+    if args.backend and args.backend != _backend():
+        if argv is not None:
+            parser.error(
+                f"--backend {args.backend}: Keras already runs on {_backend()} in this "
+                "process; set KERAS_BACKEND before importing keras_ada instead."
+            )
+        # Importing keras_ada imported Keras: start again on the chosen backend.
         os.environ["KERAS_BACKEND"] = args.backend
+        os.execv(sys.executable, [sys.executable, "-m", "keras_ada", *sys.argv[1:]])
     status = runners[args.command].run(args)
     return 0 if status is None else int(status)
+
+
+def _backend():
+    import keras
+
+    return keras.backend.backend()

@@ -27,6 +27,15 @@ def test_subcommands_come_from_the_module_list():
     assert (args.model, args.level, args.scale) == ("3.7", 2, "paper")
 
 
+def test_backend_option_in_process_must_match_the_running_backend(capsys):
+    current = keras.backend.backend()
+    assert cli.main(["--backend", current, "train", "--list"]) == 0
+    other = "jax" if current == "tensorflow" else "tensorflow"
+    with pytest.raises(SystemExit):
+        cli.main(["--backend", other, "train", "--list"])
+    assert f"Keras already runs on {current}" in capsys.readouterr().err
+
+
 def test_train_lists_the_zoo(capsys):
     assert cli.main(["train", "--list"]) == 0
     assert "3.7      vqvae_amae_wavenet" in capsys.readouterr().out
