@@ -2,6 +2,7 @@
 
 import keras
 from keras import ops
+from keras.src.losses.loss import scale_loss_for_distribution
 
 PAPER_LEARNING_RATE = 2e-4
 
@@ -52,6 +53,10 @@ class AutoregressiveModel(keras.Model):
             )
         )
         self.nll_tracker.update_state(nll)
+        total = nll
         for loss in self.losses:
-            nll = nll + ops.cast(loss, "float32")
-        return nll
+            total = total + ops.cast(loss, "float32")
+        # Under tf.distribute each replica returns its share of the global loss, so
+        # that the summed gradients are those of the global mean (as Keras' own
+        # losses do); elsewhere this is the identity.
+        return scale_loss_for_distribution(total)
