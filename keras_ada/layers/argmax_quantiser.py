@@ -3,11 +3,10 @@
 import keras
 from keras import ops
 
+from keras_ada.validation import check_int_at_least
+from keras_ada.validation import check_one_of
+
 PROJECTIONS = ("relu", "softmax")
-
-
-def _is_integer(value):
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -78,18 +77,10 @@ class ArgmaxQuantiser(keras.layers.Layer):
 
     def __init__(self, num_codes, nu=0.1, projection="relu", epsilon=1e-6, **kwargs):
         super().__init__(**kwargs)
-        if not _is_integer(num_codes) or num_codes < 2:
-            raise ValueError(
-                "Argument `num_codes` must be an integer of at least 2. "
-                f"Received: num_codes={num_codes}"
-            )
+        check_int_at_least("num_codes", num_codes, 2)
         if nu < 0.0:
             raise ValueError(f"Argument `nu` must be non-negative. Received: nu={nu}")
-        if projection not in PROJECTIONS:
-            raise ValueError(
-                f"Argument `projection` must be one of {PROJECTIONS}. "
-                f"Received: projection={projection!r}"
-            )
+        check_one_of("projection", projection, PROJECTIONS)
         if epsilon <= 0.0:
             raise ValueError(
                 f"Argument `epsilon` must be positive. Received: epsilon={epsilon}"

@@ -3,8 +3,9 @@
 import keras
 from keras import ops
 
+from keras_ada.layers.causal_queue import CausalQueue
 from keras_ada.layers.residual_gated_block import ResidualGatedBlock
-from keras_ada.layers.residual_gated_block import _check_positive_int
+from keras_ada.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -41,11 +42,25 @@ class DilatedResidualStack(keras.layers.Layer):
     Returns:
         The skip sum, a tensor `(batch, time, skip_channels)`.
 
+    A causal stack also runs one step at a time: `initial_state`, `step` and
+    `prefill` keep one `CausalQueue` per convolution, and a step's skip sum
+    equals `call`'s at that position.
+
     Example:
 
     >>> stack = DilatedResidualStack(4, 8, 384, 64, kernel_size=2)
     >>> stack.receptive_field
     1024
+    >>> small = DilatedResidualStack(2, 3, 8, 4, kernel_size=2)
+    >>> inputs = np.random.default_rng(0).normal(size=(1, 10, 5)).astype("float32")
+    >>> full = small(inputs)
+    >>> state = small.initial_state(batch_size=1)
+    >>> steps = []
+    >>> for t in range(10):
+    ...     skip_t, state = small.step(inputs[:, t], state)
+    ...     steps.append(skip_t)
+    >>> np.allclose(ops.stack(steps, axis=1), full, atol=1e-5)
+    True
     """
 
     def __init__(
@@ -61,8 +76,8 @@ class DilatedResidualStack(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_positive_int("repeats", repeats)
-        _check_positive_int("stages", stages)
+        check_positive_int("repeats", repeats)
+        check_positive_int("stages", stages)
         skip_channels = residual_channels if skip_channels is None else skip_channels
         self.repeats = repeats
         self.stages = stages
@@ -126,22 +141,102 @@ class DilatedResidualStack(keras.layers.Layer):
             block.build(residual_shape)
 
     def call(self, inputs, condition=None):
-        if condition is not None:
-            if condition.shape[-1] != self.condition_channels:
-                raise ValueError(
-                    f"`condition` must have {self.condition_channels} channels "
-                    f"({self.num_blocks} blocks x 2 x {self.inner_channels}). "
-                    f"Received: condition.shape={condition.shape}"
-                )
-            biases = ops.split(condition, self.num_blocks, axis=-1)
-        else:
-            biases = [None] * self.num_blocks
         residual = self.input_conv(inputs)
         skip_sum = 0.0
-        for block, bias in zip(self.blocks, biases):
+        for block, bias in zip(self.blocks, self._biases(condition)):
             residual, skip = block(residual, condition=bias)
             skip_sum = skip_sum + skip
         return skip_sum
+
+    def _biases(self, condition):
+        if condition is None:
+            return [None] * self.num_blocks
+        if condition.shape[-1] != self.condition_channels:
+            raise ValueError(
+                f"`condition` must have {self.condition_channels} channels "
+                f"({self.num_blocks} blocks x 2 x {self.inner_channels}). "
+                f"Received: condition.shape={condition.shape}"
+            )
+        return ops.split(condition, self.num_blocks, axis=-1)
+
+    # === One step at a time (causal stacks) ===
+
+    def initial_state(self, batch_size, dtype=None):
+        """The state before time 0: the clock and one empty queue per convolution.
+
+        Returns:
+            A dict: `"time"` (int32 scalar), `"input_queue"` and `"block_queues"`
+            (one per block).
+        """
+        dtype = dtype or self.compute_dtype
+        return {
+            "time": ops.zeros((), "int32"),
+            "input_queue": self._input_queue.zeros(batch_size, dtype),
+            "block_queues": tuple(
+                block.initial_state(batch_size, dtype) for block in self.blocks
+            ),
+        }
+
+    @property
+    def _input_queue(self):
+        if not self.causal:
+            raise ValueError(
+                "Only a causal stack runs step by step. Received: causal=False"
+            )
+        channels = self.input_conv.kernel.shape[1]
+        return CausalQueue(self.input_kernel_size, 1, channels)
+
+    def prefill(self, inputs, condition=None):
+        """`call` over a teacher-forced sequence `(batch, P, channels)`, `P >= 1`.
+
+        Returns:
+            `(skip_sum, state)`: the state is the one after step `P - 1`.
+        """
+        residual = self.input_conv(inputs)
+        skip_sum = 0.0
+        block_queues = []
+        for block, bias in zip(self.blocks, self._biases(condition)):
+            (residual, skip), queue = block.prefill(residual, condition=bias)
+            block_queues.append(queue)
+            skip_sum = skip_sum + skip
+        state = {
+            "time": ops.convert_to_tensor(inputs.shape[1], "int32"),
+            "input_queue": self._input_queue.from_sequence(inputs, self.compute_dtype),
+            "block_queues": tuple(block_queues),
+        }
+        return skip_sum, state
+
+    def step(self, inputs_t, state, condition_t=None):
+        """`call` at one time step.
+
+        Args:
+            inputs_t: the input at the state's time, `(batch, channels)`.
+            state: from `initial_state`, `prefill` or the last step.
+            condition_t: optional per-block biases `(batch, condition_channels)`.
+
+        Returns:
+            `(skip_sum_t, state)`: the skip sum `(batch, skip_channels)` and the
+            state one step later.
+        """
+        time = state["time"]
+        inputs_t = ops.cast(inputs_t, self.compute_dtype)
+        residual, input_queue = self._input_queue.convolve(
+            self.input_conv, state["input_queue"], inputs_t, time
+        )
+        skip_sum = 0.0
+        block_queues = []
+        for block, queue, bias in zip(
+            self.blocks, state["block_queues"], self._biases(condition_t)
+        ):
+            (residual, skip), queue = block.step(residual, queue, time, bias)
+            block_queues.append(queue)
+            skip_sum = skip_sum + skip
+        state = {
+            "time": time + 1,
+            "input_queue": input_queue,
+            "block_queues": tuple(block_queues),
+        }
+        return skip_sum, state
 
     def compute_output_shape(self, inputs_shape, condition_shape=None):
         return tuple(inputs_shape[:-1]) + (self.skip_channels,)

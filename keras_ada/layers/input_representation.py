@@ -4,6 +4,9 @@ import keras
 from keras import ops
 
 from keras_ada.ops import classes_to_unit
+from keras_ada.validation import check_int_at_least
+from keras_ada.validation import check_one_of
+from keras_ada.validation import check_positive_int
 
 INPUT_FORMATS = ("continuous", "one_hot", "embedding")
 
@@ -29,32 +32,25 @@ class InputRepresentation(keras.layers.Layer):
         A float tensor of shape `(batch, time, channels)` with `channels` 1,
         `num_classes` or `embedding_dim`.
 
+    `step` represents one time step, `(batch,)` to `(batch, channels)`.
+
     Example:
 
     >>> layer = InputRepresentation(256, "one_hot")
-    >>> layer(keras.ops.zeros((2, 100), "int32")).shape
+    >>> tuple(layer(keras.ops.zeros((2, 100), "int32")).shape)
     (2, 100, 256)
+    >>> tuple(layer.step(keras.ops.zeros((2,), "int32")).shape)
+    (2, 256)
     """
 
     def __init__(
         self, num_classes, input_format="continuous", embedding_dim=None, **kwargs
     ):
         super().__init__(**kwargs)
-        if not isinstance(num_classes, int) or num_classes < 2:
-            raise ValueError(
-                f"`num_classes` must be an integer >= 2. Received: num_classes={num_classes}"
-            )
-        if input_format not in INPUT_FORMATS:
-            raise ValueError(
-                f"`input_format` must be one of {INPUT_FORMATS}. "
-                f"Received: input_format={input_format!r}"
-            )
+        check_int_at_least("num_classes", num_classes, 2)
+        check_one_of("input_format", input_format, INPUT_FORMATS)
         if input_format == "embedding":
-            if not isinstance(embedding_dim, int) or embedding_dim < 1:
-                raise ValueError(
-                    "`embedding_dim` must be a positive integer when "
-                    f"`input_format='embedding'`. Received: embedding_dim={embedding_dim}"
-                )
+            check_positive_int("embedding_dim", embedding_dim)
             self.embedding = keras.layers.Embedding(
                 num_classes, embedding_dim, dtype=self.dtype_policy, name="embedding"
             )
@@ -88,6 +84,10 @@ class InputRepresentation(keras.layers.Layer):
         else:
             return self.embedding(classes)
         return ops.cast(features, self.compute_dtype)
+
+    def step(self, inputs_t):
+        """The representation of the classes `(batch,)` of one time step."""
+        return self(inputs_t)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)

@@ -2,6 +2,8 @@
 
 from keras import ops
 
+from keras_ada.validation import check_positive_int
+
 
 def codebook_perplexity(codes, num_codes: int):
     """Returns the perplexity of the code histogram, `exp(H(usage))`.
@@ -26,16 +28,12 @@ def codebook_perplexity(codes, num_codes: int):
 
     Example:
 
-    ```python
-    codebook_perplexity(np.array([[0, 1], [2, 3]]), num_codes=4)  # 4.0
-    codebook_perplexity(np.array([[5, 5], [5, 5]]), num_codes=8)  # 1.0
-    ```
+    >>> float(codebook_perplexity(np.array([[0, 1], [2, 3]]), num_codes=4))
+    4.0
+    >>> float(codebook_perplexity(np.array([[5, 5], [5, 5]]), num_codes=8))
+    1.0
     """
-    if not isinstance(num_codes, int) or isinstance(num_codes, bool) or num_codes < 1:
-        raise ValueError(
-            "Argument `num_codes` must be a positive integer. "
-            f"Received: num_codes={num_codes}"
-        )
+    check_positive_int("num_codes", num_codes)
     codes = ops.reshape(ops.cast(codes, "int32"), (-1,))
     counts = ops.sum(ops.one_hot(codes, num_codes, dtype="float32"), axis=0)
     usage = counts / ops.maximum(ops.sum(counts), 1.0)

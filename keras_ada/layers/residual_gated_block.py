@@ -3,12 +3,9 @@
 import keras
 from keras import ops
 
-
-def _check_positive_int(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(
-            f"`{name}` must be a positive integer. Received: {name}={value}"
-        )
+from keras_ada.layers.causal_queue import CausalQueue
+from keras_ada.layers.causal_queue import pointwise
+from keras_ada.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -52,11 +49,15 @@ class ResidualGatedBlock(keras.layers.Layer):
         A tuple `(residual_output, skip_output)` of shapes
         `(batch, time, residual_channels)` and `(batch, time, skip_channels)`.
 
+    A causal block also runs one step at a time (`initial_state`, `step`,
+    `prefill`), keeping its past inputs in a `CausalQueue`; the steps equal
+    `call` at every position.
+
     Example:
 
     >>> block = ResidualGatedBlock(384, 64, kernel_size=2, dilation_rate=4)
     >>> residual, skip = block(keras.ops.zeros((1, 100, 384)))
-    >>> residual.shape, skip.shape
+    >>> tuple(residual.shape), tuple(skip.shape)
     ((1, 100, 384), (1, 100, 384))
     """
 
@@ -81,7 +82,7 @@ class ResidualGatedBlock(keras.layers.Layer):
             ("dilation_rate", dilation_rate),
             ("skip_channels", skip_channels),
         ):
-            _check_positive_int(name, value)
+            check_positive_int(name, value)
         if not causal and kernel_size % 2 == 0:
             raise ValueError(
                 "A non-causal block needs an odd `kernel_size` to look equally far "
@@ -140,7 +141,8 @@ class ResidualGatedBlock(keras.layers.Layer):
 
     def gate(self, preactivation):
         """The multiplicative nonlinearity `tanh(a) * sigmoid(b)`."""
-        filter_part, gate_part = ops.split(preactivation, 2, axis=-1)
+        filter_part = preactivation[..., : self.inner_channels]
+        gate_part = preactivation[..., self.inner_channels :]
         return ops.tanh(filter_part) * ops.sigmoid(gate_part)
 
     def call(self, inputs, condition=None):
@@ -152,6 +154,65 @@ class ResidualGatedBlock(keras.layers.Layer):
         if not self.project_residual:
             return inputs, skip
         return inputs + self.residual_projection(gated), skip
+
+    # === One step at a time (causal blocks) ===
+
+    @property
+    def queue(self):
+        """The `CausalQueue` of the dilated convolution's past inputs."""
+        if not self.causal:
+            raise ValueError(
+                "Only a causal block runs step by step. Received: causal=False"
+            )
+        return CausalQueue(self.kernel_size, self.dilation_rate, self.residual_channels)
+
+    def initial_state(self, batch_size, dtype=None):
+        """The empty queue `(queue.length, batch, residual_channels)` before time 0."""
+        return self.queue.zeros(batch_size, dtype or self.compute_dtype)
+
+    def prefill(self, inputs, condition=None):
+        """`call` over a teacher-forced sequence, and the state after it.
+
+        Returns:
+            `((residual_output, skip_output), state)`.
+        """
+        outputs = self(inputs, condition=condition)
+        return outputs, self.queue.from_sequence(inputs, self.compute_dtype)
+
+    def step(self, inputs_t, state, time, condition_t=None):
+        """`call` at one time step.
+
+        Args:
+            inputs_t: the input at `time`, `(batch, residual_channels)`.
+            state: the queue from `initial_state`, `prefill` or the last step.
+            time: the current step, an int32 scalar tensor (the state holds no
+                clock: every block of a stack shares one).
+            condition_t: optional bias `(batch, 2 * inner_channels)` at `time`.
+
+        Returns:
+            `((residual_output_t, skip_output_t), state)`.
+        """
+        preactivation, state = self.queue.convolve(
+            self.dilated_conv, state, inputs_t, time
+        )
+        if condition_t is not None:
+            preactivation = preactivation + ops.cast(condition_t, inputs_t.dtype)
+        gated = self.gate(preactivation)
+        if not self.project_residual:
+            return (inputs_t, pointwise(self.skip_projection, gated)), state
+        # One product for both 1x1 projections: the outputs side by side.
+        projected = ops.matmul(gated, self._projection_kernel(gated.dtype))
+        projected = projected + self._projection_bias(gated.dtype)
+        skip = projected[:, : self.skip_channels]
+        return (inputs_t + projected[:, self.skip_channels :], skip), state
+
+    def _projection_kernel(self, dtype):
+        kernels = [self.skip_projection.kernel[0], self.residual_projection.kernel[0]]
+        return ops.cast(ops.concatenate(kernels, axis=-1), dtype)
+
+    def _projection_bias(self, dtype):
+        biases = [self.skip_projection.bias, self.residual_projection.bias]
+        return ops.cast(ops.concatenate(biases, axis=-1), dtype)
 
     def compute_output_shape(self, inputs_shape, condition_shape=None):
         return tuple(inputs_shape), tuple(inputs_shape[:-1]) + (self.skip_channels,)

@@ -3,12 +3,7 @@
 import keras
 from keras import ops
 
-
-def _check_positive_int(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(
-            f"Argument `{name}` must be a positive integer. Received: {name}={value}"
-        )
+from keras_ada.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -114,8 +109,8 @@ class VectorQuantiser(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        _check_positive_int("num_codes", num_codes)
-        _check_positive_int("code_dim", code_dim)
+        check_positive_int("num_codes", num_codes)
+        check_positive_int("code_dim", code_dim)
         if not 0.0 < alpha <= 1.0:
             raise ValueError(
                 "Argument `alpha` (the EMA rate) must be in (0, 1]. "

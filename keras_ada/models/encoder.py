@@ -5,11 +5,7 @@ from keras import ops
 
 from keras_ada.layers import DilatedResidualStack
 from keras_ada.layers import InputRepresentation
-
-
-def check_hop(hop):
-    if not isinstance(hop, int) or isinstance(hop, bool) or hop < 1:
-        raise ValueError(f"`hop` must be a positive integer. Received: hop={hop}")
+from keras_ada.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -53,7 +49,7 @@ class Encoder(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        check_hop(hop)
+        check_positive_int("hop", hop)
         self.num_classes = num_classes
         self.query_dim = query_dim
         self.hop = hop

@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from keras_ada.layers import DilatedResidualStack
-from keras_ada.models.encoder import check_hop
+from keras_ada.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -25,9 +25,24 @@ class Modulator(keras.layers.Layer):
 
     Call arguments:
         inputs: quantised queries `(batch, codes, channels)`.
+        upsample: whether to repeat each code's biases `hop` times (the input
+            rate, for training); `False` keeps one row per code (the code rate,
+            for sampling, which indexes them by `t // hop`: `hop` times less
+            memory).
 
     Returns:
-        Biases `(batch, codes * hop, condition_channels)`.
+        Biases `(batch, codes * hop, condition_channels)`, or
+        `(batch, codes, condition_channels)` with `upsample=False`.
+
+    Example:
+
+    >>> modulator = Modulator(32, hop=4, repeats=1, stages=2,
+    ...                       residual_channels=8, inner_channels=8)
+    >>> queries = np.zeros((2, 5, 3), "float32")
+    >>> tuple(modulator(queries).shape)
+    (2, 20, 32)
+    >>> tuple(modulator(queries, upsample=False).shape)
+    (2, 5, 32)
     """
 
     def __init__(
@@ -42,7 +57,7 @@ class Modulator(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        check_hop(hop)
+        check_positive_int("hop", hop)
         self.condition_channels = condition_channels
         self.hop = hop
         self.repeats = repeats
@@ -75,12 +90,14 @@ class Modulator(keras.layers.Layer):
             tuple(input_shape[:-1]) + (self.residual_channels,)
         )
 
-    def call(self, inputs):
+    def call(self, inputs, upsample=True):
         biases = self.output_projection(ops.relu(self.stack(inputs)))
-        return ops.repeat(biases, self.hop, axis=1)
+        return ops.repeat(biases, self.hop, axis=1) if upsample else biases
 
-    def compute_output_shape(self, input_shape):
-        time = None if input_shape[1] is None else input_shape[1] * self.hop
+    def compute_output_shape(self, input_shape, upsample=True):
+        time = input_shape[1]
+        if upsample and time is not None:
+            time = time * self.hop
         return (input_shape[0], time, self.condition_channels)
 
     def get_config(self):

@@ -6,6 +6,7 @@ from keras import ops
 from keras_ada import sampling
 from keras_ada.layers import DilatedResidualStack
 from keras_ada.layers import InputRepresentation
+from keras_ada.layers.causal_queue import pointwise
 from keras_ada.models.autoregressive_model import AutoregressiveModel
 
 
@@ -47,12 +48,23 @@ class WaveNet(AutoregressiveModel):
     Returns:
         Logits `(batch, time, num_classes)`, in float32.
 
+    The model also runs one step at a time, as a Keras RNN cell does:
+    `initial_state(batch_size)` or `prefill(prime)`, then
+    `step(inputs_t, state, condition_t)` gives the logits of the next class from
+    the previous one, equal to `call`'s at that position. `generate` samples
+    with it.
+
     Example:
 
     >>> model = WaveNet(repeats=2, stages=4, residual_channels=16, inner_channels=8)
     >>> model.compile()
-    >>> x = np.random.randint(0, 256, size=(8, 256))
-    >>> model.fit(x, epochs=1)
+    >>> x = np.random.default_rng(0).integers(0, 256, size=(8, 256))
+    >>> history = model.fit(x, epochs=1, verbose=0)
+    >>> tuple(model(x[:2]).shape)
+    (2, 256, 256)
+    >>> logits_t, state = model.step(x[:2, 9], model.prefill(x[:2, :9]))
+    >>> np.allclose(logits_t, model(x[:2, :10])[:, 9], atol=1e-4)
+    True
     """
 
     def __init__(
@@ -123,14 +135,63 @@ class WaveNet(AutoregressiveModel):
         """Delays a feature sequence by one step, so output t never sees input t."""
         return ops.pad(features, ((0, 0), (1, 0), (0, 0)))[:, :-1]
 
+    def build(self, input_shape):
+        self.representation.build(input_shape)
+        features_shape = tuple(input_shape) + (self.representation.output_dim,)
+        self.stack.build(features_shape)
+        skip_shape = tuple(input_shape) + (self.skip_channels,)
+        self.head_hidden.build(skip_shape)
+        self.head_logits.build(tuple(input_shape) + (self.head_channels,))
+
     def head(self, skip_sum):
-        """Output head: ReLU -> 1x1 -> ReLU -> 1x1 -> float32 logits."""
-        hidden = self.head_hidden(ops.relu(skip_sum))
-        return ops.cast(self.head_logits(ops.relu(hidden)), "float32")
+        """Output head: ReLU -> 1x1 -> ReLU -> 1x1 -> float32 logits.
+
+        `skip_sum` is `(..., skip_channels)`: a sequence or one step.
+        """
+        hidden = pointwise(self.head_hidden, ops.relu(skip_sum))
+        return ops.cast(pointwise(self.head_logits, ops.relu(hidden)), "float32")
 
     def call(self, inputs, condition=None):
         features = self.shift_right(self.representation(inputs))
         return self.head(self.stack(features, condition=condition))
+
+    # === One step at a time ===
+
+    def initial_state(self, batch_size, dtype=None):
+        """The state before the first step (`DilatedResidualStack.initial_state`)."""
+        return self.stack.initial_state(batch_size, dtype or self.compute_dtype)
+
+    def prefill(self, prime, condition=None):
+        """The state after teacher-forcing `prime` `(batch, P)`, in one full pass.
+
+        The next `step` takes `prime[:, -1]` and gives the logits of step `P`.
+
+        Args:
+            prime: int tensor `(batch, P)`, `P >= 1`.
+            condition: optional biases `(batch, P, condition_channels)`.
+        """
+        features = self.shift_right(self.representation(prime))
+        _, state = self.stack.prefill(features, condition=condition)
+        return state
+
+    def step(self, inputs_t, state, condition_t=None):
+        """The logits of step `t` from the class of step `t - 1`.
+
+        Args:
+            inputs_t: int classes `(batch,)` of the previous step (ignored at
+                `t = 0`, where the shifted input is zero).
+            state: from `initial_state`, `prefill` or the last step; its
+                `"time"` is `t`.
+            condition_t: optional per-block biases `(batch, condition_channels)`.
+
+        Returns:
+            `(logits_t, state)`: float32 logits `(batch, num_classes)`, equal to
+            `call`'s at `t`, and the state one step later.
+        """
+        features = self.representation.step(inputs_t)
+        started = ops.cast(state["time"] > 0, features.dtype)
+        skip_sum, state = self.stack.step(features * started, state, condition_t)
+        return self.head(skip_sum), state
 
     def generate(
         self,

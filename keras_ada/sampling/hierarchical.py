@@ -10,6 +10,7 @@ from keras_ada.sampling.audio import SAMPLE_RATE
 from keras_ada.sampling.categorical import resolve_seed
 from keras_ada.sampling.incremental import DEFAULT_CHUNK_SIZE
 from keras_ada.sampling.incremental import sampler_for
+from keras_ada.validation import check_int_in_range
 
 
 def code_rate_condition(ada, codes):
@@ -27,9 +28,8 @@ def code_rate_condition(ada, codes):
         Biases `(batch, n, local_model.condition_channels)`, such that
         `ops.repeat(biases, ada.hop, axis=1)` equals `ada.condition(codes)`.
     """
-    modulator = ada.modulator
     quantised = ada.quantiser.decode(ops.cast(codes, "int32"))
-    return modulator.output_projection(ops.relu(modulator.stack(quantised)))
+    return ada.modulator(quantised, upsample=False)
 
 
 def decode(
@@ -194,11 +194,7 @@ def reconstruct_stack(
         The reconstruction, int32 mu-law classes `(batch, time)`.
     """
     num_levels = stack.num_levels if num_levels is None else num_levels
-    if not isinstance(num_levels, int) or not 1 <= num_levels <= stack.num_levels:
-        raise ValueError(
-            f"`num_levels` must be an integer in [1, {stack.num_levels}]. "
-            f"Received: num_levels={num_levels!r}"
-        )
+    check_int_in_range("num_levels", num_levels, 1, stack.num_levels)
     audio = ops.convert_to_tensor(audio)
     if "float" in str(audio.dtype):
         audio = mu_law_encode(audio, stack.levels[0].num_classes)

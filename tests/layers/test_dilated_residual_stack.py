@@ -78,3 +78,29 @@ def test_paper_receptive_fields(repeats, stages, kernel_size, causal, field):
         repeats, stages, 4, 4, kernel_size=kernel_size, causal=causal
     )
     assert stack.receptive_field == field
+
+
+@pytest.mark.parametrize("kernel_size", [2, 3])
+def test_steps_after_a_prefill_equal_the_full_pass(kernel_size):
+    stack = DilatedResidualStack(2, 3, 8, 4, kernel_size=kernel_size)
+    rng = np.random.default_rng(0)
+    inputs = rng.normal(size=(2, 20, 5)).astype("float32")
+    condition = rng.normal(size=(2, 20, stack.condition_channels)).astype("float32")
+    full = ops.convert_to_numpy(stack(inputs, condition=condition))
+    prefix, state = stack.prefill(inputs[:, :6], condition=condition[:, :6])
+    np.testing.assert_allclose(prefix, full[:, :6], atol=1e-5)
+    # Past the receptive field (16 inputs), so every queue wraps around.
+    for t in range(6, 20):
+        skip_t, state = stack.step(inputs[:, t], state, condition[:, t])
+        np.testing.assert_allclose(skip_t, full[:, t], atol=1e-5)
+    assert int(state["time"]) == 20
+
+
+def test_steps_from_the_initial_state_equal_the_full_pass():
+    stack = DilatedResidualStack(1, 4, 8, 4, kernel_size=2)
+    inputs = np.random.default_rng(1).normal(size=(1, 10, 3)).astype("float32")
+    full = ops.convert_to_numpy(stack(inputs))
+    state = stack.initial_state(batch_size=1)
+    for t in range(10):
+        skip_t, state = stack.step(inputs[:, t], state)
+        np.testing.assert_allclose(skip_t, full[:, t], atol=1e-5)

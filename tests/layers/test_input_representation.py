@@ -38,3 +38,18 @@ def test_unknown_format_lists_the_valid_ones():
 def test_embedding_needs_a_size():
     with pytest.raises(ValueError, match="embedding_dim=None"):
         InputRepresentation(256, "embedding")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(input_format="continuous"),
+        dict(input_format="one_hot"),
+        dict(input_format="embedding", embedding_dim=3),
+    ],
+)
+def test_step_is_one_time_step_of_the_sequence(kwargs):
+    layer = InputRepresentation(16, **kwargs)
+    classes = np.array([[0, 5, 15], [3, 3, 9]], "int32")
+    sequence = ops.convert_to_numpy(layer(classes))
+    np.testing.assert_allclose(layer.step(classes[:, 1]), sequence[:, 1])

@@ -96,3 +96,41 @@ def test_bad_arguments_are_named(kwargs, culprit):
 def test_wrong_input_channels_are_reported():
     with pytest.raises(ValueError, match="residual_channels"):
         ResidualGatedBlock(4, 2)(np.zeros((1, 5, 3), "float32"))
+
+
+@pytest.mark.parametrize("project_residual", [True, False])
+def test_steps_equal_the_full_pass(project_residual):
+    block = ResidualGatedBlock(
+        6, 4, kernel_size=3, dilation_rate=2, project_residual=project_residual
+    )
+    rng = np.random.default_rng(0)
+    inputs = rng.normal(size=(2, 12, 6)).astype("float32")
+    condition = rng.normal(size=(2, 12, 8)).astype("float32")
+    residual, skip = (ops.convert_to_numpy(x) for x in block(inputs, condition))
+    state = block.initial_state(batch_size=2)
+    assert tuple(state.shape) == (block.receptive_field, 2, 6)
+    for t in range(12):
+        (residual_t, skip_t), state = block.step(
+            inputs[:, t], state, ops.convert_to_tensor(t, "int32"), condition[:, t]
+        )
+        np.testing.assert_allclose(residual_t, residual[:, t], atol=1e-5)
+        np.testing.assert_allclose(skip_t, skip[:, t], atol=1e-5)
+
+
+def test_prefill_state_continues_the_sequence():
+    block = ResidualGatedBlock(6, 4, kernel_size=2, dilation_rate=4)
+    inputs = np.random.default_rng(1).normal(size=(1, 9, 6)).astype("float32")
+    _, skip = block(inputs)
+    (_, prefix_skip), state = block.prefill(inputs[:, :7])
+    np.testing.assert_allclose(prefix_skip, skip[:, :7], atol=1e-5)
+    for t in (7, 8):
+        (_, skip_t), state = block.step(
+            inputs[:, t], state, ops.convert_to_tensor(t, "int32")
+        )
+        np.testing.assert_allclose(skip_t, skip[:, t], atol=1e-5)
+
+
+def test_non_causal_block_has_no_step():
+    block = ResidualGatedBlock(6, 4, kernel_size=3, causal=False)
+    with pytest.raises(ValueError, match="causal=False"):
+        block.initial_state(batch_size=1)

@@ -125,3 +125,24 @@ def test_save_and_load_give_identical_outputs(tmp_path):
 )
 def test_paper_receptive_fields(sizes, field, parameters):
     assert WaveNet(**sizes).receptive_field == field
+
+
+@pytest.mark.parametrize("input_format", ["continuous", "one_hot"])
+def test_steps_equal_the_teacher_forced_logits(input_format):
+    model = tiny_wavenet(input_format=input_format)
+    samples = np.random.default_rng(0).integers(0, 256, size=(2, 12))
+    condition = np.random.default_rng(1).normal(size=(2, 12, model.condition_channels))
+    condition = condition.astype("float32")
+    logits = ops.convert_to_numpy(model(samples, condition=condition))
+    # From the empty state: the first input is ignored (the shifted input is 0).
+    state = model.initial_state(batch_size=2)
+    previous = np.full((2,), 77, "int32")
+    for t in range(12):
+        logits_t, state = model.step(previous, state, condition[:, t])
+        np.testing.assert_allclose(logits_t, logits[:, t], atol=1e-4)
+        previous = samples[:, t]
+    # From a prefilled prime.
+    state = model.prefill(samples[:, :5], condition[:, :5])
+    for t in range(5, 12):
+        logits_t, state = model.step(samples[:, t - 1], state, condition[:, t])
+        np.testing.assert_allclose(logits_t, logits[:, t], atol=1e-4)
