@@ -77,8 +77,8 @@ def encode_split(
 
     Example:
 
-    >>> keras_ada.data.encode_split(ada, "train", "codes/train")
-    >>> codes = keras_ada.data.code_excerpts("codes/train", 1024, 16, seed=1)
+    >>> keras_ada.data.encode_split(ada, "train", "codes/train")  # doctest: +SKIP
+    >>> codes = keras_ada.data.code_excerpts("codes/train", 1024, 16, seed=1)  # doctest: +SKIP
     """
     hop = int(ada.hop)
     if chunk_length is None:
@@ -175,8 +175,8 @@ def code_excerpts(
 
     Example:
 
-    >>> codes = keras_ada.data.code_excerpts("codes/train", 1024, 16, seed=1)
-    >>> prior.fit(codes, steps_per_epoch=100)
+    >>> codes = keras_ada.data.code_excerpts("codes/train", 1024, 16, seed=1)  # doctest: +SKIP
+    >>> prior.fit(codes, steps_per_epoch=100)  # doctest: +SKIP
     """
     code_metadata(directory)
     entries = [

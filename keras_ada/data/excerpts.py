@@ -69,9 +69,9 @@ def excerpts(
 
     Example:
 
-    >>> dataset = keras_ada.data.excerpts("train", 1024 + 16000, 8, seed=1)
-    >>> model.fit(dataset, steps_per_epoch=100)
-    >>> model.evaluate(keras_ada.data.excerpts("eval", 17024, 8, repeat=False))
+    >>> dataset = keras_ada.data.excerpts("train", 1024 + 16000, 8, seed=1)  # doctest: +SKIP
+    >>> model.fit(dataset, steps_per_epoch=100)  # doctest: +SKIP
+    >>> model.evaluate(keras_ada.data.excerpts("eval", 17024, 8, repeat=False))  # doctest: +SKIP
     """
     _check_positive("length", length)
     _check_positive("batch_size", batch_size)

@@ -27,8 +27,8 @@ def load_builder(config: str = "embedded", data_dir: str | None = None):
 
     Example:
 
-    >>> builder = load_builder("embedded_mini")
-    >>> builder.info.splits["train"].num_examples
+    >>> builder = load_builder("embedded_mini")  # doctest: +SKIP
+    >>> builder.info.splits["train"].num_examples  # doctest: +SKIP
     """
     where = data_dir or "the default TFDS data directory"
     hint = (
@@ -72,7 +72,7 @@ def recordings(
 
     Example:
 
-    >>> for recording in recordings("eval", config="embedded_mini").take(1):
+    >>> for recording in recordings("eval", config="embedded_mini").take(1):  # doctest: +SKIP
     ...     print(recording["id"], recording["audio"].shape)
     """
     builder = load_builder(config, data_dir)

@@ -42,8 +42,15 @@ class ADA(AutoregressiveModel):
 
     >>> ada = keras_ada.zoo.load("vqvae_hop8", scale="tiny")
     >>> ada.compile()
-    >>> ada.fit(keras_ada.data.excerpts("train", 1024, 8), steps_per_epoch=10)
+    >>> x = np.random.default_rng(0).integers(0, 256, size=(4, 256))  # mu-law audio
+    >>> history = ada.fit(x, epochs=1, verbose=0)
+    >>> sorted(history.history)
+    ['loss', 'nll', 'perplexity']
     >>> codes = ada.encode(x)
+    >>> tuple(codes.shape)
+    (4, 32)
+    >>> ada.decode(codes[:1, :4], seed=0, verbose=0).shape
+    (1, 32)
     """
 
     def __init__(self, encoder, quantiser, modulator, local_model, **kwargs):

@@ -46,9 +46,14 @@ class Stack:
     >>> stack = keras_ada.zoo.load("vqvae_amae_wavenet", scale="tiny")
     >>> stack.hop, stack.num_levels
     (64, 2)
+    >>> audio = np.random.default_rng(0).integers(0, 256, size=(1, 256))
     >>> codes = stack.codes_for_level(audio, 2)  # what the prior trains on
-    >>> stack.save("runs/3.7")
-    >>> stack = Stack.load("runs/3.7")
+    >>> tuple(codes.shape)
+    (1, 4)
+    >>> import tempfile
+    >>> directory = tempfile.mkdtemp()
+    >>> stack.save(directory)
+    >>> stack = Stack.load(directory)
     """
 
     def __init__(self, levels, prior):
@@ -155,7 +160,11 @@ class Stack:
 
         Example:
 
-        >>> audio = stack.sample(10.0, batch_size=4, temperatures=[0.9, 1.0, 1.0])
+        >>> stack = keras_ada.zoo.load("vqvae_amae_wavenet", scale="tiny")
+        >>> audio = stack.sample(0.01, batch_size=2, temperatures=[0.9, 1.0, 1.0],
+        ...                      seed=0, verbose=0)
+        >>> audio.shape
+        (2, 192)
         >>> waveform = keras_ada.ops.mu_law_decode(audio)
         """
         return sampling.sample_stack(

@@ -62,7 +62,7 @@ class WaveNet(AutoregressiveModel):
     >>> history = model.fit(x, epochs=1, verbose=0)
     >>> tuple(model(x[:2]).shape)
     (2, 256, 256)
-    >>> logits_t, state = model.step(x[:2, 9], model.prefill(x[:2, :9]))
+    >>> logits_t, state = model.step(x[:2, 8], model.prefill(x[:2, :9]))
     >>> np.allclose(logits_t, model(x[:2, :10])[:, 9], atol=1e-4)
     True
     """

@@ -26,7 +26,7 @@ def mu_law_encode(audio, num_classes=256):
 
     Example:
 
-    >>> mu_law_encode(keras.ops.convert_to_tensor([-1.0, 0.0, 1.0]))
+    >>> keras.ops.convert_to_numpy(mu_law_encode([-1.0, 0.0, 1.0])).tolist()
     [0, 128, 255]
     """
     _check_num_classes(num_classes)
@@ -64,7 +64,7 @@ def mu_law_decode(classes, num_classes=256):
 
     Example:
 
-    >>> mu_law_decode(keras.ops.convert_to_tensor([0, 255]))
+    >>> keras.ops.convert_to_numpy(mu_law_decode([0, 255])).tolist()
     [-1.0, 1.0]
     """
     mu = float(num_classes - 1)

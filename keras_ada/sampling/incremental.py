@@ -66,7 +66,7 @@ class IncrementalSampler:
     >>> model = keras_ada.models.WaveNet(
     ...     repeats=1, stages=3, residual_channels=8, inner_channels=4)
     >>> sampler = IncrementalSampler(model, chunk_size=64)
-    >>> sampler.generate(100, batch_size=4, temperature=1.0, seed=0).shape
+    >>> sampler.generate(100, batch_size=4, temperature=1.0, seed=0, verbose=0).shape
     (4, 100)
     """
 

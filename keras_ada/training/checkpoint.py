@@ -32,10 +32,17 @@ class ResumableCheckpoint(keras.callbacks.Callback):
 
     Example:
 
-    >>> checkpoint = ResumableCheckpoint("run/checkpoint")
+    >>> import tempfile
+    >>> model = keras_ada.models.WaveNet(
+    ...     repeats=1, stages=2, residual_channels=8, inner_channels=4)
+    >>> model.compile()
+    >>> data = np.random.default_rng(0).integers(0, 256, size=(4, 64))
+    >>> checkpoint = ResumableCheckpoint(tempfile.mkdtemp())
     >>> done = checkpoint.restore(model)  # 0 on a fresh run
-    >>> model.fit(data, epochs=10, steps_per_epoch=500, initial_epoch=done // 500,
-    ...           callbacks=[checkpoint])
+    >>> done
+    0
+    >>> history = model.fit(data, epochs=2, initial_epoch=done, verbose=0,
+    ...                     callbacks=[checkpoint])
     """
 
     def __init__(self, directory: str, write: bool = True):
