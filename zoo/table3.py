@@ -97,11 +97,11 @@ def train_stack(args, row, output, trained):
 def write_samples(args, row, output):
     """Writes `args.samples` WAV files sampled from the trained row."""
     import keras
-    import soundfile
 
     from keras_ada import zoo
+    from keras_ada.audio import mu_law_decode
+    from keras_ada.audio import write_wav
     from keras_ada.models import Stack
-    from keras_ada.ops import mu_law_decode
 
     if zoo.kind(row) == "stack":
         audio = Stack.load(output).sample(args.seconds, args.samples, seed=args.seed)
@@ -113,7 +113,7 @@ def write_samples(args, row, output):
     os.makedirs(os.path.join(output, "samples"), exist_ok=True)
     for index, waveform in enumerate(waveforms):
         path = os.path.join(output, "samples", f"sample_{index}.wav")
-        soundfile.write(path, waveform, recipe.SAMPLE_RATE)
+        write_wav(path, waveform, recipe.SAMPLE_RATE)
 
 
 if __name__ == "__main__":

@@ -84,11 +84,11 @@ def run(args):
     import keras
     import numpy as np
 
+    from keras_ada.audio import mu_law_decode
+    from keras_ada.audio import save_spectrogram
+    from keras_ada.audio import write_wav
     from keras_ada.models import Stack
     from keras_ada.models import WaveNet
-    from keras_ada.ops import mu_law_decode
-    from keras_ada.sampling.audio import save_spectrogram
-    from keras_ada.sampling.audio import write_wav
 
     keras.utils.set_random_seed(args.seed)
     model = load(args.model, args.scale)

@@ -9,9 +9,6 @@ from keras_ada.data.codes import code_excerpts
 from keras_ada.data.codes import code_metadata
 from keras_ada.data.codes import encode_split
 from keras_ada.data.excerpts import excerpts
-from keras_ada.data.mu_law import mu_law_decode
-from keras_ada.data.mu_law import mu_law_encode
-from keras_ada.data.mu_law import mu_law_encode_pcm16
 from keras_ada.data.piano import load_builder
 from keras_ada.data.piano import recordings
 
@@ -21,8 +18,5 @@ __all__ = [
     "encode_split",
     "excerpts",
     "load_builder",
-    "mu_law_decode",
-    "mu_law_encode",
-    "mu_law_encode_pcm16",
     "recordings",
 ]

@@ -24,9 +24,10 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
+from keras_ada.audio import mu_law_encode
+from keras_ada.audio import pcm16_to_unit
 from keras_ada.data import piano
 from keras_ada.data import windows
-from keras_ada.data.mu_law import mu_law_encode_pcm16
 
 METADATA_FILE = "metadata.json"
 INDEX_FILE = "index.jsonl"
@@ -243,7 +244,7 @@ def code_metadata(directory: str) -> dict:
 def _encode_recording(ada, audio, chunk_length, batch_size):
     """Codes `[len(audio) // hop]` of one int16 recording."""
     hop = int(ada.hop)
-    classes = mu_law_encode_pcm16(audio).numpy()
+    classes = mu_law_encode(pcm16_to_unit(audio, xp=np), xp=np)
     num_chunks = -(-len(classes) // chunk_length)
     num_batches = -(-num_chunks // batch_size)
     padded = np.full(

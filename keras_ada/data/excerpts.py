@@ -4,9 +4,10 @@ import random
 
 import tensorflow as tf
 
+from keras_ada.audio import mu_law_encode
+from keras_ada.audio import pcm16_to_unit
 from keras_ada.data import piano
 from keras_ada.data import windows
-from keras_ada.data.mu_law import mu_law_encode_pcm16
 
 # Splits up to this size (stored bytes, about their decoded size) are cached in
 # memory, decoded, by default.
@@ -30,7 +31,7 @@ def excerpts(
     Excerpts of `length` samples are cut at random positions drawn uniformly over
     all the audio of the split (recordings are weighted by their length; those
     shorter than `length` are left out), shuffled, mu-law quantised to 256
-    classes (`keras_ada.data.mu_law_encode` of `sample / 32768`), batched and
+    classes (`keras_ada.audio.mu_law_encode` of `sample / 32768`), batched and
     prefetched. For a given `seed` the batches are always the same.
 
     The recordings are decoded once per visit, not once per excerpt: each visit
@@ -108,9 +109,9 @@ def excerpts(
             f"No recording of piano_dataset/{config} split {split!r} is at least "
             f"length={length} samples long.",
         )
-    return batches.map(
-        mu_law_encode_pcm16, num_parallel_calls=tf.data.AUTOTUNE
-    ).prefetch(tf.data.AUTOTUNE)
+    return batches.map(_mu_law_classes, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
+        tf.data.AUTOTUNE
+    )
 
 
 def _check_positive(name, value):
@@ -118,3 +119,10 @@ def _check_positive(name, value):
         raise ValueError(
             f"`{name}` must be a positive integer. Received: {name}={value}"
         )
+
+
+def _mu_law_classes(samples):
+    """Mu-law classes of int16 samples, computed in the `tf.data` graph."""
+    return mu_law_encode(
+        pcm16_to_unit(samples, xp=tf.experimental.numpy), xp=tf.experimental.numpy
+    )

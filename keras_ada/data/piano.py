@@ -8,7 +8,6 @@ import tensorflow as tf
 import tensorflow_datasets as tfds
 
 NAME = "piano_dataset"
-SAMPLE_RATE = 16000
 
 
 def load_builder(config: str = "embedded", data_dir: str | None = None):

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_ada.ops import classes_to_unit
+from keras_ada.audio import classes_to_unit
 
 INPUT_FORMATS = ("continuous", "one_hot", "embedding")
 

@@ -151,12 +151,12 @@ class Stack:
 
         Returns:
             Mu-law audio classes, an int32 numpy array `(batch, time)`;
-            `keras_ada.ops.mu_law_decode` turns them into a waveform in [-1, 1].
+            `keras_ada.audio.mu_law_decode` turns them into a waveform in [-1, 1].
 
         Example:
 
         >>> audio = stack.sample(10.0, batch_size=4, temperatures=[0.9, 1.0, 1.0])
-        >>> waveform = keras_ada.ops.mu_law_decode(audio)
+        >>> waveform = keras_ada.audio.mu_law_decode(audio)
         """
         return sampling.sample_stack(
             self,
