@@ -74,22 +74,22 @@ def main():
 def train_stack(args, row, output, trained):
     """Trains the levels and the prior of a stack; returns their eval NLLs."""
     from keras_ada import zoo
-    from keras_ada.models.stack import level_filename
+    from keras_ada.models import StackDirectory
 
     config = zoo.config(row, args.scale)
     names = [level["name"] for level in config["levels"]] + [config["prior"]["name"]]
     num_levels = len(config["levels"])
+    directory = StackDirectory(output)
+    directory.write(num_levels)
     nlls = []
     for level in range(num_levels + 1):
         key = tuple(names[: level + 1])
-        target = os.path.join(output, level_filename(level, num_levels))
+        target = directory.model_file(level)
         if key in trained and not os.path.exists(target):
-            os.makedirs(output, exist_ok=True)
             shutil.copyfile(trained[key][0], target)
-            shutil.copytree(trained[key][1], os.path.join(output, f"level_{level}"))
+            shutil.copytree(trained[key][1], directory.run_dir(level))
         metrics = recipe.train(args, row, output, "--level", str(level))
-        folder = "prior" if level == num_levels else f"level_{level}"
-        trained.setdefault(key, (target, os.path.join(output, folder)))
+        trained.setdefault(key, (target, directory.run_dir(level)))
         nlls.append(metrics.get("eval", {}).get("nll"))
     return nlls
 

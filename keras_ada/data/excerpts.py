@@ -8,6 +8,7 @@ from keras_ada.audio import mu_law_encode
 from keras_ada.audio import pcm16_to_unit
 from keras_ada.data import piano
 from keras_ada.data import windows
+from keras_ada.validation import check_positive_int
 
 # Splits up to this size (stored bytes, about their decoded size) are cached in
 # memory, decoded, by default.
@@ -74,10 +75,10 @@ def excerpts(
     >>> model.fit(dataset, steps_per_epoch=100)
     >>> model.evaluate(keras_ada.data.excerpts("eval", 17024, 8, repeat=False))
     """
-    _check_positive("length", length)
-    _check_positive("batch_size", batch_size)
-    _check_positive("shuffle_buffer", shuffle_buffer)
-    _check_positive("cycle_length", cycle_length)
+    check_positive_int("length", length)
+    check_positive_int("batch_size", batch_size)
+    check_positive_int("shuffle_buffer", shuffle_buffer)
+    check_positive_int("cycle_length", cycle_length)
     if seed is None:
         seed = random.randrange(2**31)
     num_recordings, num_bytes = piano.split_size(split, config, data_dir)
@@ -112,13 +113,6 @@ def excerpts(
     return batches.map(_mu_law_classes, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
         tf.data.AUTOTUNE
     )
-
-
-def _check_positive(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(
-            f"`{name}` must be a positive integer. Received: {name}={value}"
-        )
 
 
 def _mu_law_classes(samples):

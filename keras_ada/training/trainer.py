@@ -8,11 +8,11 @@ import keras
 import numpy as np
 
 from keras_ada.layers.perplexity import codebook_perplexity
+from keras_ada.models.building import build_model
 from keras_ada.training.checkpoint import ResumableCheckpoint
 from keras_ada.training.distribution import select_distribution
 from keras_ada.training.tensorboard import TensorBoard
 from keras_ada.training.tensorboard import tensorboard_available
-from keras_ada.zoo.registry import build_model
 
 FINAL_MODEL = "model.keras"
 
