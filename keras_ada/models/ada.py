@@ -40,10 +40,13 @@ class ADA(AutoregressiveModel):
 
     Example:
 
+    `ada.compile()` then `ada.fit(batches)` on int mu-law excerpts
+    (`keras_ada.data.excerpts`) trains it.
+
     >>> ada = keras_ada.zoo.load("vqvae_hop8", scale="tiny")
-    >>> ada.compile()
-    >>> ada.fit(keras_ada.data.excerpts("train", 1024, 8), steps_per_epoch=10)
-    >>> codes = ada.encode(x)
+    >>> codes = ada.encode(np.full((1, 256), 128, "int32"))  # mu-law silence
+    >>> tuple(codes.shape)
+    (1, 32)
     """
 
     def __init__(self, encoder, quantiser, modulator, local_model, **kwargs):
