@@ -173,6 +173,8 @@ def code_excerpts(
     >>> codes = keras_ada.data.code_excerpts("codes/train", 1024, 16, seed=1)
     >>> prior.fit(codes, steps_per_epoch=100)
     """
+    check_positive_int("length", length)
+    check_positive_int("batch_size", batch_size)
     code_metadata(directory)
     entries = [
         entry
