@@ -69,7 +69,7 @@ def test_import_is_lazy_and_names_every_subpackage():
         "import sys, keras_ada\n"
         "assert 'keras' not in sys.modules, 'import keras_ada imported Keras'\n"
         "assert set(keras_ada.__all__) <= set(dir(keras_ada))\n"
-        "keras_ada.layers, keras_ada.models, keras_ada.sampling, keras_ada.ops\n"
+        "keras_ada.layers, keras_ada.models, keras_ada.sampling, keras_ada.ops, keras_ada.audio\n"
         "assert 'tensorflow' not in sys.modules, 'the models imported TensorFlow'\n"
         "for name in keras_ada.__all__:\n"
         "    assert getattr(keras_ada, name).__name__ == 'keras_ada.' + name\n"

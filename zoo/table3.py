@@ -74,22 +74,22 @@ def main():
 def train_stack(args, row, output, trained):
     """Trains the levels and the prior of a stack; returns their eval NLLs."""
     from keras_ada import zoo
-    from keras_ada.models.stack import level_filename
+    from keras_ada.models import StackDirectory
 
     config = zoo.config(row, args.scale)
     names = [level["name"] for level in config["levels"]] + [config["prior"]["name"]]
     num_levels = len(config["levels"])
+    directory = StackDirectory(output)
+    directory.write(num_levels)
     nlls = []
     for level in range(num_levels + 1):
         key = tuple(names[: level + 1])
-        target = os.path.join(output, level_filename(level, num_levels))
+        target = directory.model_file(level)
         if key in trained and not os.path.exists(target):
-            os.makedirs(output, exist_ok=True)
             shutil.copyfile(trained[key][0], target)
-            shutil.copytree(trained[key][1], os.path.join(output, f"level_{level}"))
+            shutil.copytree(trained[key][1], directory.run_dir(level))
         metrics = recipe.train(args, row, output, "--level", str(level))
-        folder = "prior" if level == num_levels else f"level_{level}"
-        trained.setdefault(key, (target, os.path.join(output, folder)))
+        trained.setdefault(key, (target, directory.run_dir(level)))
         nlls.append(metrics.get("eval", {}).get("nll"))
     return nlls
 
@@ -97,11 +97,11 @@ def train_stack(args, row, output, trained):
 def write_samples(args, row, output):
     """Writes `args.samples` WAV files sampled from the trained row."""
     import keras
-    import soundfile
 
     from keras_ada import zoo
+    from keras_ada.audio import mu_law_decode
+    from keras_ada.audio import write_wav
     from keras_ada.models import Stack
-    from keras_ada.ops import mu_law_decode
 
     if zoo.kind(row) == "stack":
         audio = Stack.load(output).sample(args.seconds, args.samples, seed=args.seed)
@@ -113,7 +113,7 @@ def write_samples(args, row, output):
     os.makedirs(os.path.join(output, "samples"), exist_ok=True)
     for index, waveform in enumerate(waveforms):
         path = os.path.join(output, "samples", f"sample_{index}.wav")
-        soundfile.write(path, waveform, recipe.SAMPLE_RATE)
+        write_wav(path, waveform, recipe.SAMPLE_RATE)
 
 
 if __name__ == "__main__":

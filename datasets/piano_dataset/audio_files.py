@@ -1,9 +1,8 @@
-"""User recordings: finding, reading, resampling and checking audio files.
+"""User recordings: finding audio files and checking that they are usable.
 
 Any format libsndfile reads (WAV, FLAC, Ogg Vorbis/Opus, MP3, AIFF, ...), at any
-rate, bit depth and channel count, is read in blocks, mixed down to mono, resampled
-to 16 kHz with the SoX resampler (`soxr`, high quality) and converted to int16, so a
-long file never needs to be whole in memory at its original rate.
+rate, bit depth and channel count, is read to 16 kHz mono int16 by
+`keras_ada.audio.read_audio`, block by block.
 """
 
 from __future__ import annotations
@@ -14,11 +13,10 @@ import io
 import logging
 
 import numpy as np
-import soundfile
-import soxr
 from etils import epath
 
-SAMPLE_RATE = 16000
+import keras_ada.audio
+
 # Extensions of the formats libsndfile reads.
 AUDIO_EXTENSIONS = frozenset(
     [
@@ -41,7 +39,6 @@ AUDIO_EXTENSIONS = frozenset(
 )
 METADATA_FILE = "metadata.csv"
 UNKNOWN_COMPOSER = "Unknown"
-_BLOCK_SECONDS = 30
 _SILENCE_DBFS = -60.0
 _SILENCE_PEAK = round(32768 * 10 ** (_SILENCE_DBFS / 20))  # 33 in int16 units.
 
@@ -151,8 +148,8 @@ def _read_metadata(path: epath.Path) -> dict[str, dict[str, str]]:
     }
 
 
-def read_audio(path: epath.Path, min_duration: float) -> np.ndarray:
-    """Reads an audio file as 16 kHz mono int16.
+def read_recording(path: epath.Path, min_duration: float) -> np.ndarray:
+    """Reads a recording as 16 kHz mono int16 (`keras_ada.audio.read_audio`).
 
     Args:
         path: the file, in any format libsndfile reads.
@@ -162,23 +159,12 @@ def read_audio(path: epath.Path, min_duration: float) -> np.ndarray:
         int16 `[T]` at 16 kHz.
 
     Raises:
-        soundfile.LibsndfileError: if libsndfile cannot read the file.
+        keras_ada.audio.AudioFileError: if libsndfile cannot read the file.
         UnusableAudioError: if the file is silent (peak below -60 dBFS), empty or
             shorter than `min_duration`.
     """
-    with path.open("rb") as file, soundfile.SoundFile(file) as sound:
-        declared = sound.frames
-        # libsndfile notes "(should be N)" where a header disagrees with the data.
-        inconsistent = "should be" in sound.extra_info
-        audio, read = _resample_blocks(sound)
-    if read < declared or inconsistent:
-        logger.warning(
-            "%s looks truncated (its header declares more audio than it holds); "
-            "keeping the %.2f s that could be read.",
-            path,
-            len(audio) / SAMPLE_RATE,
-        )
-    duration = len(audio) / SAMPLE_RATE
+    audio = keras_ada.audio.read_audio(path, dtype="int16")
+    duration = len(audio) / keras_ada.audio.SAMPLE_RATE
     if duration < min_duration:
         raise UnusableAudioError(
             f"too short: {duration:.2f} s, the minimum is {min_duration:.2f} s"
@@ -189,36 +175,9 @@ def read_audio(path: epath.Path, min_duration: float) -> np.ndarray:
 
 
 def describe_error(error: Exception) -> str:
-    """Why a file was skipped, from the error `read_audio` raised."""
+    """Why a file was skipped, from the error `read_recording` raised."""
     if isinstance(error, UnusableAudioError):
         return str(error)
-    if isinstance(error, soundfile.LibsndfileError):
-        return f"unreadable ({error.error_string.strip().rstrip('.')})"
+    if isinstance(error, keras_ada.audio.AudioFileError):
+        return str(error).partition(": ")[2]
     return f"unreadable ({type(error).__name__}: {error})"
-
-
-def _to_int16(audio: np.ndarray) -> np.ndarray:
-    """float32 in [-1, 1) to int16, the inverse of libsndfile's int16 reading."""
-    return np.clip(np.round(audio * 32768), -32768, 32767).astype(np.int16)
-
-
-def _resample_blocks(sound: soundfile.SoundFile) -> tuple[np.ndarray, int]:
-    """Reads, mixes down and resamples block by block; returns (int16, frames)."""
-    rate = sound.samplerate
-    resampler = (
-        soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32", quality="HQ")
-        if rate != SAMPLE_RATE
-        else None
-    )
-    blocks, frames = [np.zeros(0, np.int16)], 0
-    for block in sound.blocks(
-        blocksize=_BLOCK_SECONDS * rate, dtype="float32", always_2d=True
-    ):
-        frames += len(block)
-        mono = block.mean(axis=1, dtype=np.float32)
-        blocks.append(_to_int16(resampler.resample_chunk(mono) if resampler else mono))
-    if resampler:
-        blocks.append(
-            _to_int16(resampler.resample_chunk(np.zeros(0, np.float32), last=True))
-        )
-    return np.concatenate(blocks), frames

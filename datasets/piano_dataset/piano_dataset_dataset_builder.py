@@ -25,10 +25,11 @@ import numpy as np
 import tensorflow_datasets as tfds
 from etils import epath
 
+from keras_ada.audio import SAMPLE_RATE
+
 from . import audio_files
 from . import synthesis
 
-SAMPLE_RATE = 16000
 EVAL_FRACTION = 0.01
 _REPERTOIRE = epath.Path(__file__).parent / "repertoire.tsv"
 _DEFAULT_QPM = 120.0  # music21's tempo for a score without metronome marks.
@@ -187,35 +188,40 @@ class Builder(tfds.core.GeneratorBasedBuilder):
         """Splits by recording: 1% (at least one) for `eval`, the rest for `train`.
 
         `eval` holds the `ceil(1% of N)` usable recordings (of `N`) that come
-        first in `split_order` (the hash of their id); bad pieces or files met on
-        the way are skipped. `eval` is generated first, and `train` gets every
-        other usable recording. With a single recording there is no `eval` split.
+        first in `split_order` (the hash of their id); the bad ones met on the
+        way are skipped. Each split's generator works this choice out from the
+        recordings alone (`train` reads the few first candidates again), so the
+        splits can be generated in any order or in parallel. With a single
+        recording there is no `eval` split.
         """
         if self.builder_config.source == "manual":
             items = self._find_recordings(epath.Path(dl_manager.manual_dir))
         else:
             items = self._select_pieces()
-        self._claimed = set()
-        self._totals = {"ingested": 0, "skipped": 0}
-        splits = {"train": self._generate_examples("train", items)}
-        if len(items) >= 2:
-            by_hash = sorted(items, key=lambda item: split_order(item.id))
-            splits = {"eval": self._generate_examples("eval", by_hash), **splits}
-        else:
+        if len(items) < 2:
             logger.warning("A single recording: no eval split.")
-        return splits
+            return {"train": self._generate_examples("train", items)}
+        return {
+            "eval": self._generate_examples("eval", items),
+            "train": self._generate_examples("train", items),
+        }
 
     def _generate_examples(self, split: str, items: list):
         """Yields `(id, example)` for a split; bad pieces or files are skipped."""
         if split == "eval":
-            examples = self._held_out(items, math.ceil(EVAL_FRACTION * len(items)))
+            examples = self._held_out(items)
         else:
-            items = [item for item in items if item.id not in self._claimed]
+            held_out = [
+                (item, example is not None)
+                for item, example, _ in self._held_out(items)
+            ]
+            claimed = {item.id for item, _ in held_out}
+            items = [item for item in items if item.id not in claimed]
             examples = self._examples(items, parallel=True)
         ingested = skipped = 0
-        for item, example in examples:
-            self._claimed.add(item.id)
+        for item, example, reason in examples:
             if example is None:
+                logger.warning("Skipped %s: %s.", item.path, reason)
                 skipped += 1
                 continue
             ingested += 1
@@ -226,24 +232,30 @@ class Builder(tfds.core.GeneratorBasedBuilder):
             ingested,
             skipped,
         )
-        self._totals["ingested"] += ingested
-        self._totals["skipped"] += skipped
         if split == "train":
+            usable = sum(ok for _, ok in held_out)
             logger.info(
                 "piano_dataset/%s: %d ingested, %d skipped.",
                 self.builder_config.name,
-                self._totals["ingested"],
-                self._totals["skipped"],
+                ingested + usable,
+                skipped + len(held_out) - usable,
             )
         if not ingested:
             raise ValueError(
                 f"No usable recording for the {split} split: all {skipped} were "
-                "skipped (see the log for the reasons)."
+                "skipped (see the log for the files and the reasons)."
             )
 
-    def _held_out(self, by_hash: list, count: int):
-        """The first `count` usable items of `by_hash`, with the bad ones before."""
-        usable = 0
+    def _held_out(self, items: list):
+        """Yields the `eval` candidates as `(item, example or None, reason)`.
+
+        They are the items in `split_order` up to the
+        `ceil(EVAL_FRACTION * len(items))`-th usable one; none for a single item.
+        """
+        if len(items) < 2:
+            return
+        count, usable = math.ceil(EVAL_FRACTION * len(items)), 0
+        by_hash = sorted(items, key=lambda item: split_order(item.id))
 
         def candidates():
             for item in by_hash:
@@ -251,15 +263,15 @@ class Builder(tfds.core.GeneratorBasedBuilder):
                     return
                 yield item
 
-        for item, example in self._examples(candidates(), parallel=False):
+        for item, example, reason in self._examples(candidates(), parallel=False):
             usable += example is not None
-            yield item, example
+            yield item, example, reason
 
     def _examples(self, items, parallel: bool):
-        """Yields `(item, example or None)` in order, reading items lazily."""
+        """Yields `(item, example or None, reason)` in order, reading items lazily."""
         if self.builder_config.source == "manual":
             for recording in items:
-                yield recording, self._recording_example(recording)
+                yield recording, *self._recording_example(recording)
             return
         soundfont = synthesis.soundfont_path()
         if parallel:
@@ -279,36 +291,31 @@ class Builder(tfds.core.GeneratorBasedBuilder):
             )
         for piece, (audio, reason) in rendered:
             if audio is None:
-                logger.warning("Skipped %s: %s.", piece.path, reason)
-                yield piece, None
+                yield piece, None, reason
                 continue
-            yield (
-                piece,
-                {
-                    "audio": self._encode_audio(audio),
-                    "composer": piece.composer,
-                    "title": piece.title,
-                    "id": piece.id,
-                },
-            )
+            example = {
+                "audio": self._encode_audio(audio),
+                "composer": piece.composer,
+                "title": piece.title,
+                "id": piece.id,
+            }
+            yield piece, example, None
 
     def _recording_example(self, recording: audio_files.Recording):
-        """The example of a user recording, or None (logged) if it is unusable."""
+        """`(example, None)` of a user recording, or `(None, reason)`."""
         try:
-            audio = audio_files.read_audio(
+            audio = audio_files.read_recording(
                 recording.path, self.builder_config.min_duration
             )
         except Exception as error:  # noqa: BLE001 - a bad file must not stop a build.
-            logger.warning(
-                "Skipped %s: %s.", recording.path, audio_files.describe_error(error)
-            )
-            return None
-        return {
+            return None, audio_files.describe_error(error)
+        example = {
             "audio": self._encode_audio(audio),
             "composer": recording.composer,
             "title": recording.title,
             "id": recording.id,
         }
+        return example, None
 
     def _encode_audio(self, audio: np.ndarray) -> np.ndarray:
         """Applies the `audio` feature's zlib encoding to int16 samples.

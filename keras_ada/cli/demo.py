@@ -115,10 +115,10 @@ def write_real_excerpt(path, seconds, data_dir, config):
     """Writes an excerpt of the eval split (its second window: past any intro)."""
     import numpy as np
 
+    from keras_ada.audio import SAMPLE_RATE
+    from keras_ada.audio import mu_law_decode
+    from keras_ada.audio import write_wav
     from keras_ada.data import excerpts
-    from keras_ada.ops import mu_law_decode
-    from keras_ada.sampling.audio import SAMPLE_RATE
-    from keras_ada.sampling.audio import write_wav
 
     windows = excerpts(
         "eval",

@@ -54,15 +54,16 @@ def run(args):
     import keras
     import numpy as np
 
+    from keras_ada.audio import SAMPLE_RATE
+    from keras_ada.audio import AudioFileError
+    from keras_ada.audio import mu_law_decode
+    from keras_ada.audio import mu_law_encode
+    from keras_ada.audio import read_audio
+    from keras_ada.audio import save_spectrogram
+    from keras_ada.audio import write_wav
     from keras_ada.cli.sample import load
     from keras_ada.models import ADA
     from keras_ada.models import Stack
-    from keras_ada.ops import mu_law_decode
-    from keras_ada.ops import mu_law_encode
-    from keras_ada.sampling.audio import SAMPLE_RATE
-    from keras_ada.sampling.audio import read_audio
-    from keras_ada.sampling.audio import save_spectrogram
-    from keras_ada.sampling.audio import write_wav
 
     keras.utils.set_random_seed(args.seed)
     model = load(args.model, args.scale)
@@ -96,7 +97,10 @@ def run(args):
         )
     os.makedirs(args.output, exist_ok=True)
     for path in args.audio:
-        waveform = read_audio(path, SAMPLE_RATE, args.offset, args.seconds)
+        try:
+            waveform = read_audio(path, args.offset, args.seconds)
+        except AudioFileError as error:
+            raise SystemExit(str(error)) from error
         waveform = waveform[: len(waveform) // hop * hop]
         if not len(waveform):
             raise SystemExit(

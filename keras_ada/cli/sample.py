@@ -58,13 +58,12 @@ def load(spec: str, scale: str = "paper"):
 
     from keras_ada import zoo
     from keras_ada.models import Stack
-    from keras_ada.models.stack import STACK_FILE
+    from keras_ada.models import StackDirectory
+    from keras_ada.models import build_model
 
     if os.path.isdir(spec):
-        if not os.path.exists(os.path.join(spec, STACK_FILE)):
-            raise SystemExit(
-                f"{spec!r} is a directory without {STACK_FILE}: not a stack."
-            )
+        if not StackDirectory(spec).exists():
+            raise SystemExit(f"{spec!r} is a directory but not a stack directory.")
         return Stack.load(spec, compile=False)
     if os.path.isfile(spec):
         return keras.saving.load_model(spec, compile=False)
@@ -76,7 +75,7 @@ def load(spec: str, scale: str = "paper"):
         )
     print(f"{spec} ({scale} scale) has untrained weights.")
     for part in getattr(model, "models", [model]):
-        zoo.build_model(part)
+        build_model(part)
     return model
 
 
@@ -84,11 +83,11 @@ def run(args):
     import keras
     import numpy as np
 
+    from keras_ada.audio import mu_law_decode
+    from keras_ada.audio import save_spectrogram
+    from keras_ada.audio import write_wav
     from keras_ada.models import Stack
     from keras_ada.models import WaveNet
-    from keras_ada.ops import mu_law_decode
-    from keras_ada.sampling.audio import save_spectrogram
-    from keras_ada.sampling.audio import write_wav
 
     keras.utils.set_random_seed(args.seed)
     model = load(args.model, args.scale)

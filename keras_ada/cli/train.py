@@ -20,7 +20,6 @@ synthetic tones encoded on the fly.
 
 import argparse
 import json
-import math
 import os
 
 TRAIN_SPLIT = "train"
@@ -106,6 +105,7 @@ def run(args):
 
     import keras
 
+    from keras_ada import data
     from keras_ada import training
     from keras_ada import zoo
 
@@ -119,27 +119,28 @@ def run(args):
     steps = args.steps or defaults["steps"]
     distribution = training.select_distribution()
     distribution.check_batch_size(batch_size)
-    levels = plan["levels"]
-    hop = math.prod(level.hop for level in levels)
+    encoder = plan["encoder"]
+    options = {} if args.config is None else {"config": args.config}
 
     def batches(split, seed):
         if args.synthetic:
             seed = seed if split == TRAIN_SPLIT else seed + SYNTHETIC_EVAL_SEED
-            audio = training.synthetic_excerpts(length * hop, batch_size, seed=seed)
-            return training.code_batches(levels, audio) if levels else audio
-        if levels:
-            return training.encoded_code_excerpts(
-                levels,
+            hop = encoder.hop if encoder else 1
+            audio = data.synthetic_excerpts(length * hop, batch_size, seed=seed)
+            return data.code_batches(encoder, audio) if encoder else audio
+        if encoder:
+            return data.encoded_code_excerpts(
+                encoder,
                 split,
                 os.path.join(plan["codes_dir"], split),
                 length,
                 batch_size,
-                args.data_dir,
-                args.config,
-                seed,
+                data_dir=args.data_dir,
+                seed=seed,
+                **options,
             )
-        return training.audio_excerpts(
-            split, length, batch_size, args.data_dir, args.config, seed
+        return data.excerpts(
+            split, length, batch_size, data_dir=args.data_dir, seed=seed, **options
         )
 
     print(
@@ -199,12 +200,13 @@ def parse_overrides(items):
 
 
 def _plan(args, name, overrides):
-    """Returns the configuration to train, the ADAs below it and where to write."""
+    """Returns the configuration to train, the levels encoding its data, and where
+    to write (`encoder` is a `Stack` of the trained levels below, or None)."""
     import keras
 
     from keras_ada import zoo
-    from keras_ada.models.stack import level_filename
-    from keras_ada.models.stack import write_stack_file
+    from keras_ada.models import Stack
+    from keras_ada.models import StackDirectory
 
     config = zoo.config(name, args.scale, **overrides)
     if config["kind"] == "stack":
@@ -214,25 +216,26 @@ def _plan(args, name, overrides):
                 f"{name} is a stack of {num_levels} levels and a prior: choose "
                 f"--level 0..{num_levels} ({num_levels} trains the prior)."
             )
-        models = config["levels"] + [config["prior"]]
-        levels = []
+        directory = StackDirectory(args.output)
+        directory.write(num_levels)
         for level in range(args.level):
-            filename = os.path.join(args.output, level_filename(level, num_levels))
-            if not os.path.exists(filename):
+            if not os.path.exists(directory.model_file(level)):
                 raise SystemExit(
-                    f"Level {level} of {name} is not trained yet ({filename} is "
-                    f"missing): run `keras-ada train {name} --level {level}` first."
+                    f"Level {level} of {name} is not trained yet "
+                    f"({directory.model_file(level)} is missing): run "
+                    f"`keras-ada train {name} --level {level}` first."
                 )
-            levels.append(zoo.load_weights(zoo.build(models[level]), filename))
-        write_stack_file(args.output, num_levels)
-        filename = level_filename(args.level, num_levels)
+        models = config["levels"] + [config["prior"]]
         return {
             "config": models[args.level],
-            "levels": levels,
-            "work_dir": os.path.join(args.output, filename.removesuffix(".keras")),
-            "final_model": os.path.join(args.output, filename),
-            "codes_dir": args.codes_dir
-            or os.path.join(args.output, f"codes_level_{args.level}"),
+            "encoder": (
+                Stack.load(args.output, compile=False, num_models=args.level)
+                if args.level
+                else None
+            ),
+            "work_dir": directory.run_dir(args.level),
+            "final_model": directory.model_file(args.level),
+            "codes_dir": args.codes_dir or directory.codes_dir(args.level),
         }
     if args.level is not None:
         raise SystemExit(f"--level is only for stacks; {name} is a single model.")
@@ -246,7 +249,7 @@ def _plan(args, name, overrides):
         )
     return {
         "config": config,
-        "levels": levels,
+        "encoder": Stack(levels) if levels else None,
         "work_dir": args.output,
         "final_model": os.path.join(args.output, "model.keras"),
         "codes_dir": args.codes_dir or os.path.join(args.output, "codes"),

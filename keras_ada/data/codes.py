@@ -19,14 +19,15 @@ import logging
 import os
 import random
 
-import keras
 import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
+from keras_ada.audio import mu_law_encode
+from keras_ada.audio import pcm16_to_unit
 from keras_ada.data import piano
 from keras_ada.data import windows
-from keras_ada.data.mu_law import mu_law_encode_pcm16
+from keras_ada.validation import check_positive_int
 
 METADATA_FILE = "metadata.json"
 INDEX_FILE = "index.jsonl"
@@ -38,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 def encode_split(
-    ada,
+    stack,
     split: str,
     output_dir: str,
     config: str = "embedded",
@@ -46,7 +47,7 @@ def encode_split(
     chunk_length: int | None = None,
     batch_size: int = 8,
 ) -> str:
-    """Encodes every recording of a split with a trained level-1 ADA, to disk.
+    """Encodes every recording of a split through a stack's levels, to disk.
 
     Each recording is mu-law quantised to 256 classes and cut into chunks of
     `chunk_length` samples, encoded independently, `batch_size` chunks at a time:
@@ -57,16 +58,16 @@ def encode_split(
     a progress bar; a stopped run resumes where it stopped.
 
     Args:
-        ada: a trained ADA: anything with an int `hop` and an `encode(x)` that maps
-            int32 classes `(batch, time)`, `time` a multiple of `hop`, to int32
-            codes `(batch, time // hop)`.
+        stack: a `keras_ada.models.Stack` of trained levels (its prior may be
+            `None`); the codes of its top level are stored, as
+            `stack.codes_for_level(audio, stack.num_levels)` gives them.
         split: `"train"` or `"eval"`.
         output_dir: directory of the code dataset (created if needed).
         config: the `piano_dataset` config.
         data_dir: TFDS data directory; `None` for TFDS's default.
         chunk_length: samples per encoded chunk, a multiple of `hop`; `None` for the
             largest multiple of `hop` up to 32768.
-        batch_size: chunks per call of `ada.encode`.
+        batch_size: chunks encoded at once.
 
     Returns:
         `output_dir`.
@@ -77,10 +78,10 @@ def encode_split(
 
     Example:
 
-    >>> keras_ada.data.encode_split(ada, "train", "codes/train")  # doctest: +SKIP
+    >>> keras_ada.data.encode_split(stack, "train", "codes/train")  # doctest: +SKIP
     >>> codes = keras_ada.data.code_excerpts("codes/train", 1024, 16, seed=1)  # doctest: +SKIP
     """
-    hop = int(ada.hop)
+    hop = int(stack.hop)
     if chunk_length is None:
         chunk_length = max(hop, DEFAULT_CHUNK_LENGTH // hop * hop)
     if chunk_length < hop or chunk_length % hop:
@@ -88,10 +89,7 @@ def encode_split(
             f"`chunk_length` must be a positive multiple of the ADA's hop ({hop}). "
             f"Received: chunk_length={chunk_length}"
         )
-    if batch_size < 1:
-        raise ValueError(
-            f"`batch_size` must be positive. Received: batch_size={batch_size}"
-        )
+    check_positive_int("batch_size", batch_size)
     source = {
         "config": config,
         "split": split,
@@ -116,7 +114,9 @@ def encode_split(
             id_ = recording["id"].decode("utf-8")
             if id_ in done:
                 continue
-            codes = _encode_recording(ada, recording["audio"], chunk_length, batch_size)
+            codes = _encode_recording(
+                stack, recording["audio"], chunk_length, batch_size
+            )
             entry = {
                 "id": id_,
                 "composer": recording["composer"].decode("utf-8"),
@@ -178,6 +178,8 @@ def code_excerpts(
     >>> codes = keras_ada.data.code_excerpts("codes/train", 1024, 16, seed=1)  # doctest: +SKIP
     >>> prior.fit(codes, steps_per_epoch=100)  # doctest: +SKIP
     """
+    check_positive_int("length", length)
+    check_positive_int("batch_size", batch_size)
     code_metadata(directory)
     entries = [
         entry
@@ -210,6 +212,52 @@ def code_excerpts(
     return batches.prefetch(tf.data.AUTOTUNE)
 
 
+def encoded_code_excerpts(
+    stack,
+    split: str,
+    directory: str,
+    length: int,
+    batch_size: int,
+    config: str = "embedded",
+    data_dir: str | None = None,
+    seed: int | None = None,
+) -> tf.data.Dataset:
+    """Excerpts of a split's codes, encoded once to `directory` first.
+
+    The split is encoded through the stack's levels with `encode_split` into
+    `directory` (resumable; skipped once complete), then read with
+    `code_excerpts`: what a model above those levels trains on.
+
+    Returns:
+        An endless `tf.data.Dataset` of int32 code batches `(batch_size, length)`.
+    """
+    if not _is_complete(directory):
+        encode_split(stack, split, directory, config=config, data_dir=data_dir)
+    return code_excerpts(directory, length, batch_size, seed=seed)
+
+
+def code_batches(stack, audio_batches, batch_size: int | None = None):
+    """Turns audio batches into the codes of a stack's top level, batch by batch.
+
+    Each int mu-law audio batch `(batch, time)` becomes the codes
+    `stack.codes_for_level(audio, stack.num_levels)`, `(batch, time // hop)`:
+    the sequences a model above these levels trains on, encoded on the fly.
+
+    Args:
+        stack: a `keras_ada.models.Stack` of trained levels (prior optional).
+        audio_batches: an iterable of int mu-law audio batches (or 1-tuples).
+        batch_size: optional number of sequences encoded at once.
+
+    Yields:
+        1-tuples `(codes,)` of numpy int32 code batches, as `fit` takes them
+        from a generator.
+    """
+    for audio in audio_batches:
+        if isinstance(audio, tuple):
+            audio = audio[0]
+        yield (stack.codes_for_level(np.asarray(audio), stack.num_levels, batch_size),)
+
+
 def code_metadata(directory: str) -> dict:
     """Reads the metadata of a complete code directory.
 
@@ -240,10 +288,10 @@ def code_metadata(directory: str) -> dict:
     return metadata
 
 
-def _encode_recording(ada, audio, chunk_length, batch_size):
+def _encode_recording(stack, audio, chunk_length, batch_size):
     """Codes `[len(audio) // hop]` of one int16 recording."""
-    hop = int(ada.hop)
-    classes = mu_law_encode_pcm16(audio).numpy()
+    hop = int(stack.hop)
+    classes = mu_law_encode(pcm16_to_unit(audio, xp=np), xp=np)
     num_chunks = -(-len(classes) // chunk_length)
     num_batches = -(-num_chunks // batch_size)
     padded = np.full(
@@ -252,8 +300,7 @@ def _encode_recording(ada, audio, chunk_length, batch_size):
     padded[: len(classes)] = classes
     batches = padded.reshape(num_batches, batch_size, chunk_length)
     codes = [
-        np.asarray(keras.ops.convert_to_numpy(ada.encode(batch))).reshape(-1)
-        for batch in batches
+        stack.codes_for_level(batch, stack.num_levels).reshape(-1) for batch in batches
     ]
     return np.concatenate(codes)[: len(classes) // hop].astype(np.int32)
 
@@ -269,6 +316,14 @@ def _write_codes(directory, id_, codes):
 
 def _read_codes(path):
     return tf.io.decode_raw(tf.io.read_file(path), tf.int32, little_endian=True)
+
+
+def _is_complete(directory):
+    path = os.path.join(directory, METADATA_FILE)
+    if not os.path.exists(path):
+        return False
+    with open(path) as file:
+        return bool(json.load(file).get("complete"))
 
 
 def _start_metadata(directory, source):

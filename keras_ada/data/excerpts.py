@@ -4,9 +4,11 @@ import random
 
 import tensorflow as tf
 
+from keras_ada.audio import mu_law_encode
+from keras_ada.audio import pcm16_to_unit
 from keras_ada.data import piano
 from keras_ada.data import windows
-from keras_ada.data.mu_law import mu_law_encode_pcm16
+from keras_ada.validation import check_positive_int
 
 # Splits up to this size (stored bytes, about their decoded size) are cached in
 # memory, decoded, by default.
@@ -30,7 +32,7 @@ def excerpts(
     Excerpts of `length` samples are cut at random positions drawn uniformly over
     all the audio of the split (recordings are weighted by their length; those
     shorter than `length` are left out), shuffled, mu-law quantised to 256
-    classes (`keras_ada.data.mu_law_encode` of `sample / 32768`), batched and
+    classes (`keras_ada.audio.mu_law_encode` of `sample / 32768`), batched and
     prefetched. For a given `seed` the batches are always the same.
 
     The recordings are decoded once per visit, not once per excerpt: each visit
@@ -73,10 +75,10 @@ def excerpts(
     >>> model.fit(dataset, steps_per_epoch=100)  # doctest: +SKIP
     >>> model.evaluate(keras_ada.data.excerpts("eval", 17024, 8, repeat=False))  # doctest: +SKIP
     """
-    _check_positive("length", length)
-    _check_positive("batch_size", batch_size)
-    _check_positive("shuffle_buffer", shuffle_buffer)
-    _check_positive("cycle_length", cycle_length)
+    check_positive_int("length", length)
+    check_positive_int("batch_size", batch_size)
+    check_positive_int("shuffle_buffer", shuffle_buffer)
+    check_positive_int("cycle_length", cycle_length)
     if seed is None:
         seed = random.randrange(2**31)
     num_recordings, num_bytes = piano.split_size(split, config, data_dir)
@@ -108,13 +110,13 @@ def excerpts(
             f"No recording of piano_dataset/{config} split {split!r} is at least "
             f"length={length} samples long.",
         )
-    return batches.map(
-        mu_law_encode_pcm16, num_parallel_calls=tf.data.AUTOTUNE
-    ).prefetch(tf.data.AUTOTUNE)
+    return batches.map(_mu_law_classes, num_parallel_calls=tf.data.AUTOTUNE).prefetch(
+        tf.data.AUTOTUNE
+    )
 
 
-def _check_positive(name, value):
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(
-            f"`{name}` must be a positive integer. Received: {name}={value}"
-        )
+def _mu_law_classes(samples):
+    """Mu-law classes of int16 samples, computed in the `tf.data` graph."""
+    return mu_law_encode(
+        pcm16_to_unit(samples, xp=tf.experimental.numpy), xp=tf.experimental.numpy
+    )

@@ -7,8 +7,9 @@ prepares is found by name in a TFDS data directory, like any dataset on disk.
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
+from keras_ada.validation import check_one_of
+
 NAME = "piano_dataset"
-SAMPLE_RATE = 16000
 
 
 def load_builder(config: str = "embedded", data_dir: str | None = None):
@@ -103,8 +104,4 @@ def split_size(split: str, config: str = "embedded", data_dir: str | None = None
 
 
 def _check_split(builder, split):
-    if split not in builder.info.splits:
-        raise ValueError(
-            f"`split` must be one of {sorted(builder.info.splits)} for "
-            f"{builder.info.full_name}. Received: split={split!r}"
-        )
+    check_one_of("split", split, sorted(builder.info.splits))

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_ada.ops import classes_to_unit
+from keras_ada.audio import classes_to_unit
 from keras_ada.validation import check_int_at_least
 from keras_ada.validation import check_one_of
 from keras_ada.validation import check_positive_int

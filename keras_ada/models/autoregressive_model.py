@@ -2,7 +2,6 @@
 
 import keras
 from keras import ops
-from keras.src.losses.loss import scale_loss_for_distribution
 
 PAPER_LEARNING_RATE = 2e-4
 
@@ -56,7 +55,19 @@ class AutoregressiveModel(keras.Model):
         total = nll
         for loss in self.losses:
             total = total + ops.cast(loss, "float32")
-        # Under tf.distribute each replica returns its share of the global loss, so
-        # that the summed gradients are those of the global mean (as Keras' own
-        # losses do); elsewhere this is the identity.
-        return scale_loss_for_distribution(total)
+        return _scale_for_replicas(total)
+
+
+def _scale_for_replicas(loss):
+    """Each replica's share of the global loss under `tf.distribute`.
+
+    Summing the replicas' gradients then gives those of the global mean, as
+    Keras' own losses do; on one replica or another backend it is the identity.
+    """
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        if num_replicas > 1:
+            loss = loss * (1.0 / num_replicas)
+    return loss

@@ -1,8 +1,6 @@
 """A hierarchy of autoregressive discrete autoencoders with a prior on top."""
 
-import json
 import math
-import os
 import weakref
 
 import keras
@@ -10,15 +8,10 @@ import numpy as np
 
 from keras_ada import sampling
 from keras_ada.models.ada import ADA
+from keras_ada.models.building import build_model
+from keras_ada.models.stack_directory import StackDirectory
 from keras_ada.models.wavenet import WaveNet
-
-STACK_FILE = "stack.json"
-FORMAT = "keras_ada.Stack"
-
-
-def level_filename(level: int, num_levels: int) -> str:
-    """The file of a stack's model in its directory: `level_<i>.keras` or `prior.keras`."""
-    return "prior.keras" if level == num_levels else f"level_{level}.keras"
+from keras_ada.validation import check_int_in_range
 
 
 class Stack:
@@ -36,10 +29,15 @@ class Stack:
     hop * prior.receptive_field` audio samples (`hop` the product of the
     levels' hops).
 
+    `codes_for_level` is the one way audio is encoded through the levels: the
+    code datasets of `keras_ada.data` and the training of a level above call it.
+    While a stack is trained level by level, the levels trained so far make a
+    stack without a prior (`prior=None`) that encodes but cannot sample.
+
     Args:
         levels: a list of `ADA` models, bottom first; level `i + 1` models the
             codes of level `i` (its `num_classes` is level `i`'s `num_codes`).
-        prior: a `WaveNet` over the codes of the last level.
+        prior: a `WaveNet` over the codes of the last level, or `None`.
 
     Example:
 
@@ -56,16 +54,19 @@ class Stack:
     >>> stack = Stack.load(directory)
     """
 
-    def __init__(self, levels, prior):
+    def __init__(self, levels, prior=None):
         levels = list(levels)
         if not levels or not all(isinstance(level, ADA) for level in levels):
             raise ValueError(
                 "`levels` must be a non-empty list of `ADA` models. "
                 f"Received: levels={levels!r}"
             )
-        if not isinstance(prior, WaveNet):
-            raise TypeError(f"`prior` must be a `WaveNet`. Received: prior={prior!r}")
-        for index, (below, above) in enumerate(zip(levels, levels[1:] + [prior])):
+        if prior is not None and not isinstance(prior, WaveNet):
+            raise TypeError(
+                f"`prior` must be a `WaveNet` or None. Received: prior={prior!r}"
+            )
+        above_levels = levels[1:] + ([prior] if prior is not None else [])
+        for index, (below, above) in enumerate(zip(levels, above_levels)):
             if above.num_classes != below.num_codes:
                 raise ValueError(
                     f"Model {index + 1} of the stack models the codes of level {index}, "
@@ -82,8 +83,8 @@ class Stack:
 
     @property
     def models(self) -> list:
-        """The levels, bottom first, then the prior: model `i` for `0 <= i <= n`."""
-        return self.levels + [self.prior]
+        """The levels, bottom first, then the prior (if any): model `i`."""
+        return self.levels + ([self.prior] if self.prior is not None else [])
 
     @property
     def hop(self) -> int:
@@ -93,6 +94,7 @@ class Stack:
     @property
     def receptive_field(self) -> int:
         """The prior's receptive field in audio samples."""
+        self._check_prior()
         return self.hop * self.prior.receptive_field
 
     def model(self, level: int):
@@ -109,7 +111,8 @@ class Stack:
         """Returns the sequence that model `level` models, for a batch of audio.
 
         Level 0 is the audio itself; level `i` is the codes that ADA `i - 1`
-        gives for level `i - 1`'s sequence.
+        gives for level `i - 1`'s sequence. Each ADA's `encode` runs compiled
+        (`predict_on_batch`), `batch_size` sequences at a time.
 
         Args:
             audio: int mu-law audio `(batch, time)`, `time` a multiple of
@@ -121,7 +124,9 @@ class Stack:
             A numpy int32 array `(batch, time // input_hop(level))`.
         """
         sequence = self._audio_for_level(audio, level)
-        return encode_levels(self.levels[:level], sequence, batch_size)
+        for ada in self.levels[:level]:
+            sequence = _encode(ada, sequence, batch_size)
+        return sequence
 
     def encode(self, audio, batch_size: int | None = None) -> list:
         """Returns the code sequences of every level for a batch of audio, bottom first.
@@ -131,7 +136,7 @@ class Stack:
         sequence = self._audio_for_level(audio, self.num_levels)
         codes = []
         for ada in self.levels:
-            sequence = encode_levels([ada], sequence, batch_size)
+            sequence = _encode(ada, sequence, batch_size)
             codes.append(sequence)
         return codes
 
@@ -156,7 +161,7 @@ class Stack:
 
         Returns:
             Mu-law audio classes, an int32 numpy array `(batch, time)`;
-            `keras_ada.ops.mu_law_decode` turns them into a waveform in [-1, 1].
+            `keras_ada.audio.mu_law_decode` turns them into a waveform in [-1, 1].
 
         Example:
 
@@ -165,8 +170,9 @@ class Stack:
         ...                      seed=0, verbose=0)
         >>> audio.shape
         (2, 192)
-        >>> waveform = keras_ada.ops.mu_law_decode(audio)
+        >>> waveform = keras_ada.audio.mu_law_decode(audio)
         """
+        self._check_prior()
         return sampling.sample_stack(
             self,
             seconds,
@@ -207,26 +213,51 @@ class Stack:
         )
 
     def save(self, path: str):
-        """Saves the stack to a directory: one `.keras` file per model and `stack.json`."""
-        os.makedirs(path, exist_ok=True)
+        """Saves the stack to a directory (see `StackDirectory`)."""
+        self._check_prior()
+        directory = StackDirectory(path)
+        directory.write(self.num_levels)
         for level, model in enumerate(self.models):
-            model.save(os.path.join(path, level_filename(level, self.num_levels)))
-        write_stack_file(path, self.num_levels)
+            model.save(directory.model_file(level))
 
     @classmethod
-    def load(cls, path: str, compile: bool = True) -> "Stack":
-        """Loads a stack saved by `save()` (or trained level by level into `path`)."""
-        num_levels = read_stack_file(path)
-        models = []
-        for level in range(num_levels + 1):
-            filename = os.path.join(path, level_filename(level, num_levels))
-            if not os.path.exists(filename):
-                raise FileNotFoundError(
-                    f"The stack in {path!r} has no model {level} "
-                    f"({level_filename(level, num_levels)}): train it first."
-                )
-            models.append(keras.saving.load_model(filename, compile=compile))
+    def load(
+        cls, path: str, compile: bool = True, num_models: int | None = None
+    ) -> "Stack":
+        """Loads a stack saved by `save()` (or trained level by level into `path`).
+
+        Args:
+            path: a stack directory.
+            compile: whether to restore the models' compiled set-up.
+            num_models: load only the first models (levels bottom first, then
+                the prior): `num_models <= num_levels` gives a stack of the
+                levels trained so far, without a prior. All by default.
+        """
+        directory = StackDirectory(path)
+        num_levels = directory.num_levels()
+        num_models = num_levels + 1 if num_models is None else num_models
+        models = [
+            keras.saving.load_model(
+                directory.trained_model_file(level), compile=compile
+            )
+            for level in range(num_models)
+        ]
+        if num_models <= num_levels:
+            return cls(models)
         return cls(models[:-1], models[-1])
+
+    def load_weights(self, path: str):
+        """Loads the weights of every model from a stack directory of this shape."""
+        directory = StackDirectory(path)
+        num_levels = directory.num_levels()
+        if num_levels != self.num_levels:
+            raise ValueError(
+                f"The stack in {path!r} has {num_levels} levels; the model has "
+                f"{self.num_levels}."
+            )
+        for level, model in enumerate(self.models):
+            build_model(model).load_weights(directory.trained_model_file(level))
+        return self
 
     def _audio_for_level(self, audio, level):
         self._check_level(level)
@@ -240,54 +271,22 @@ class Stack:
         return sequence
 
     def _check_level(self, level):
-        if not isinstance(level, int) or not 0 <= level <= self.num_levels:
+        check_int_in_range("level", level, 0, self.num_levels)
+
+    def _check_prior(self):
+        if self.prior is None:
             raise ValueError(
-                f"`level` must be an integer in [0, {self.num_levels}] (0 to "
-                f"{self.num_levels - 1} the ADAs, {self.num_levels} the prior). "
-                f"Received: level={level!r}"
+                "This stack has no prior (its levels only encode): give it one to "
+                "sample, save or measure its receptive field."
             )
 
     def __repr__(self):
         names = ", ".join(model.name for model in self.models)
+        if self.prior is None:
+            return f"<Stack levels=[{names}] hop={self.hop}>"
         return (
             f"<Stack levels+prior=[{names}] hop={self.hop} rf={self.receptive_field}>"
         )
-
-
-def write_stack_file(path: str, num_levels: int):
-    """Writes the `stack.json` that marks `path` as a stack directory."""
-    os.makedirs(path, exist_ok=True)
-    description = {
-        "format": FORMAT,
-        "num_levels": num_levels,
-        "files": [level_filename(level, num_levels) for level in range(num_levels + 1)],
-    }
-    with open(os.path.join(path, STACK_FILE), "w") as file:
-        json.dump(description, file, indent=2)
-
-
-def read_stack_file(path: str) -> int:
-    """Returns the number of levels of the stack directory `path`."""
-    filename = os.path.join(path, STACK_FILE)
-    if not os.path.exists(filename):
-        raise FileNotFoundError(f"{path!r} is not a stack directory: no {STACK_FILE}.")
-    with open(filename) as file:
-        description = json.load(file)
-    if description.get("format") != FORMAT:
-        raise ValueError(f"{filename!r} does not describe a {FORMAT}.")
-    return int(description["num_levels"])
-
-
-def encode_levels(levels, sequence, batch_size: int | None = None):
-    """Encodes int sequences `(batch, time)` through ADAs in turn, bottom first.
-
-    Returns:
-        numpy int32 codes `(batch, time // hop)`, `hop` the product of the hops.
-    """
-    sequence = np.asarray(keras.ops.convert_to_numpy(sequence)).astype("int32")
-    for ada in levels:
-        sequence = _encode(ada, sequence, batch_size)
-    return sequence
 
 
 class _Encoding(keras.Model):

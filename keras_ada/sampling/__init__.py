@@ -1,6 +1,6 @@
 """Sampling: incremental WaveNet generation, ADA decoding, the naive reference."""
 
-from keras_ada.sampling.audio import SAMPLE_RATE
+from keras_ada.audio import SAMPLE_RATE
 from keras_ada.sampling.categorical import sample_categorical
 from keras_ada.sampling.hierarchical import code_rate_condition
 from keras_ada.sampling.hierarchical import decode

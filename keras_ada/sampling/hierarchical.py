@@ -5,8 +5,8 @@ import math
 import numpy as np
 from keras import ops
 
-from keras_ada.ops import mu_law_encode
-from keras_ada.sampling.audio import SAMPLE_RATE
+from keras_ada.audio import SAMPLE_RATE
+from keras_ada.audio import mu_law_encode
 from keras_ada.sampling.categorical import resolve_seed
 from keras_ada.sampling.incremental import DEFAULT_CHUNK_SIZE
 from keras_ada.sampling.incremental import sampler_for
@@ -146,7 +146,7 @@ def sample_stack(
 
     Returns:
         Mu-law audio classes, an int32 NumPy array `(batch, steps * stack.hop)`
-        (`keras_ada.ops.mu_law_decode` gives the waveform in [-1, 1]); with
+        (`keras_ada.audio.mu_law_decode` gives the waveform in [-1, 1]); with
         `return_codes`, also the list of code sequences, bottom level first.
     """
     if not seconds > 0:

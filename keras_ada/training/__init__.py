@@ -1,11 +1,9 @@
-"""Training: data-parallel set-up, resumable checkpoints, TensorBoard, evaluation."""
+"""Training: data-parallel set-up, resumable checkpoints, TensorBoard, evaluation.
+
+The batches it trains on come from `keras_ada.data`.
+"""
 
 from keras_ada.training.checkpoint import ResumableCheckpoint
-from keras_ada.training.data import LevelsEncoder
-from keras_ada.training.data import audio_excerpts
-from keras_ada.training.data import code_batches
-from keras_ada.training.data import encoded_code_excerpts
-from keras_ada.training.data import synthetic_excerpts
 from keras_ada.training.distribution import Distribution
 from keras_ada.training.distribution import select_distribution
 from keras_ada.training.tensorboard import TensorBoard
@@ -15,15 +13,10 @@ from keras_ada.training.trainer import write_json
 
 __all__ = [
     "Distribution",
-    "LevelsEncoder",
     "ResumableCheckpoint",
     "TensorBoard",
-    "audio_excerpts",
-    "code_batches",
-    "encoded_code_excerpts",
     "evaluate",
     "select_distribution",
-    "synthetic_excerpts",
     "train",
     "write_json",
 ]

@@ -8,11 +8,12 @@ import keras
 import numpy as np
 
 from keras_ada.layers.perplexity import codebook_perplexity
+from keras_ada.models.building import build_model
 from keras_ada.training.checkpoint import ResumableCheckpoint
 from keras_ada.training.distribution import select_distribution
 from keras_ada.training.tensorboard import TensorBoard
 from keras_ada.training.tensorboard import tensorboard_available
-from keras_ada.zoo.registry import build_model
+from keras_ada.validation import check_positive_int
 
 FINAL_MODEL = "model.keras"
 
@@ -68,8 +69,10 @@ def train(
     Returns:
         `(model, history)`; `history` is None when the run had already finished.
     """
+    check_positive_int("steps", steps)
+    check_positive_int("steps_per_checkpoint", steps_per_checkpoint)
     interval = min(steps_per_checkpoint, steps)
-    if steps < 1 or steps % interval:
+    if steps % interval:
         raise ValueError(
             "`steps` must be a positive multiple of `steps_per_checkpoint`. "
             f"Received: steps={steps}, steps_per_checkpoint={steps_per_checkpoint}"

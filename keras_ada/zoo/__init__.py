@@ -11,7 +11,6 @@
 from keras_ada.zoo.presets import PAPER_RESULTS
 from keras_ada.zoo.presets import SCALES
 from keras_ada.zoo.registry import build
-from keras_ada.zoo.registry import build_model
 from keras_ada.zoo.registry import config
 from keras_ada.zoo.registry import describe
 from keras_ada.zoo.registry import kind
@@ -26,7 +25,6 @@ __all__ = [
     "PAPER_RESULTS",
     "SCALES",
     "build",
-    "build_model",
     "config",
     "describe",
     "kind",

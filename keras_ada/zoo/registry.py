@@ -18,17 +18,15 @@ changes the hop and merges into the local model's sizes; for a stack,
 import copy
 import os
 
-import numpy as np
-
 from keras_ada.layers.argmax_quantiser import ArgmaxQuantiser
 from keras_ada.layers.vector_quantiser import VectorQuantiser
 from keras_ada.models.ada import ADA
+from keras_ada.models.building import build_model
 from keras_ada.models.encoder import Encoder
 from keras_ada.models.modulator import Modulator
 from keras_ada.models.stack import Stack
-from keras_ada.models.stack import level_filename
-from keras_ada.models.stack import read_stack_file
 from keras_ada.models.wavenet import WaveNet
+from keras_ada.validation import check_one_of
 from keras_ada.zoo.presets import NUM_CLASSES
 from keras_ada.zoo.presets import NUM_CODES
 from keras_ada.zoo.presets import PRESETS
@@ -126,9 +124,7 @@ def build(config: dict):
         return Stack(
             [build(level) for level in config["levels"]], build(config["prior"])
         )
-    raise ValueError(
-        f"`kind` must be one of ('wavenet', 'ada', 'stack'). Received: kind={kind!r}"
-    )
+    check_one_of("kind", kind, ("wavenet", "ada", "stack"))
 
 
 def load(name: str, scale: str = "paper", weights: str | None = None, **overrides):
@@ -164,15 +160,7 @@ def load(name: str, scale: str = "paper", weights: str | None = None, **override
 def load_weights(model, path: str):
     """Loads saved weights into a zoo model (a `Stack` from a directory)."""
     if isinstance(model, Stack):
-        num_levels = read_stack_file(path)
-        if num_levels != model.num_levels:
-            raise ValueError(
-                f"The stack in {path!r} has {num_levels} levels; the model has "
-                f"{model.num_levels}."
-            )
-        for level, target in enumerate(model.models):
-            load_weights(target, os.path.join(path, level_filename(level, num_levels)))
-        return model
+        return model.load_weights(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"No weights file at {path!r}.")
     build_model(model)
@@ -180,17 +168,8 @@ def load_weights(model, path: str):
     return model
 
 
-def build_model(model):
-    """Creates the weights of a WaveNet or an ADA by calling it on a short input."""
-    if not model.built:
-        length = getattr(model, "hop", 1)
-        model(np.zeros((1, length), "int32"))
-    return model
-
-
 def _check_scale(scale):
-    if scale not in SCALES:
-        raise ValueError(f"`scale` must be one of {SCALES}. Received: scale={scale!r}")
+    check_one_of("scale", scale, SCALES)
 
 
 def _model_config(name, scale):

@@ -6,6 +6,7 @@ with a log line naming it and the reason, and never stop the build.
 
 import hashlib
 import logging
+import types
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import soundfile
 import tensorflow_datasets as tfds
 from piano_data_helpers import build_recordings
 from piano_data_helpers import tones
+from piano_dataset import piano_dataset_dataset_builder
 
 # name: (rate, channels, seconds, soundfile format, subtype)
 GOOD = {
@@ -83,15 +85,18 @@ def built(tmp_path_factory):
     records = []
     handler = logging.Handler()
     handler.emit = records.append
-    logger = logging.getLogger("piano_dataset")
-    logger.addHandler(handler)
-    previous_level = logger.level
-    logger.setLevel(logging.INFO)
+    # The builder reports skipped files; the reader reports truncated ones.
+    loggers = [logging.getLogger(name) for name in ("piano_dataset", "keras_ada")]
+    previous_levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     try:
         builder = build_recordings(folder, tmp_path_factory.mktemp("data"))
     finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
+        for logger, level in zip(loggers, previous_levels):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
     examples = {
         split: {
             ex["id"].decode(): ex
@@ -152,3 +157,16 @@ def test_summary_and_eval_split(built):
     assert len(examples["eval"]) == 1
     assert first_bad not in found
     assert not set(examples["eval"]) & set(examples["train"])
+
+
+def test_train_split_alone_is_the_same_as_after_eval(built, tmp_path):
+    """TFDS or Beam may generate `train` first or alone: it must not need `eval`."""
+    examples, _, _, _ = built
+    folder = tmp_path / "mixed"
+    _write_folder(folder)
+    builder = piano_dataset_dataset_builder.Builder(
+        config="recordings", data_dir=str(tmp_path / "data")
+    )
+    manager = types.SimpleNamespace(manual_dir=str(folder))
+    train = builder._split_generators(manager)["train"]
+    assert {id_ for id_, _ in train} == set(examples["train"])

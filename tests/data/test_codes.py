@@ -9,26 +9,29 @@ import pytest
 import tensorflow as tf
 
 import keras_ada.data
-from keras_ada.data import mu_law_encode_pcm16
+from keras_ada.models import Stack
+from keras_ada.audio import mu_law_encode
+from keras_ada.audio import pcm16_to_unit
 
 CONFIG = "recordings"
 
 
-class ToyADA:
-    """An ADA stand-in: code = (sum of the hop's classes) mod 16, hop 4.
+class ToyStack:
+    """A one-level stack stand-in: code = (sum of the hop's classes) mod 16, hop 4.
 
     Each code depends on its own hop only, so chunk boundaries cannot change it.
-    `fail_after` raises after that many `encode` calls, like a killed run.
+    `fail_after` raises after that many encodings, like a killed run.
     """
 
     hop = 4
-    num_codes = 16
+    num_levels = 1
 
     def __init__(self, fail_after=None):
         self.calls = []
         self.fail_after = fail_after
 
-    def encode(self, x):
+    def codes_for_level(self, x, level):
+        assert level == self.num_levels
         if self.fail_after is not None and len(self.calls) == self.fail_after:
             raise KeyboardInterrupt("stopped")
         x = np.asarray(x)
@@ -47,7 +50,7 @@ def _expected(split, data_dir):
     for recording in keras_ada.data.recordings(
         split, CONFIG, data_dir
     ).as_numpy_iterator():
-        classes = mu_law_encode_pcm16(recording["audio"]).numpy()
+        classes = mu_law_encode(pcm16_to_unit(recording["audio"], xp=np), xp=np)
         expected[recording["id"].decode()] = reference_codes(
             classes[: len(classes) // 4 * 4]
         )
@@ -79,7 +82,7 @@ def _encode(ada, directory, data_dir, **kwargs):
 
 
 def test_round_trip(prepared_data_dir, tmp_path):
-    ada = ToyADA()
+    ada = ToyStack()
     _encode(ada, tmp_path, prepared_data_dir)
     expected = _expected("train", prepared_data_dir)
     stored = _stored(tmp_path)
@@ -101,7 +104,7 @@ def test_a_stopped_run_resumes(prepared_data_dir, tmp_path):
     }
     with pytest.raises(KeyboardInterrupt):
         _encode(
-            ToyADA(fail_after=sum(calls.values()) // 2), tmp_path, prepared_data_dir
+            ToyStack(fail_after=sum(calls.values()) // 2), tmp_path, prepared_data_dir
         )
     partial = _stored(tmp_path)
     assert 0 < len(partial) < len(expected)
@@ -110,7 +113,7 @@ def test_a_stopped_run_resumes(prepared_data_dir, tmp_path):
     # A line cut short by a kill is dropped.
     with open(tmp_path / "index.jsonl", "a") as index:
         index.write('{"id": "Liszt/e.w')
-    resumed = ToyADA()
+    resumed = ToyStack()
     _encode(resumed, tmp_path, prepared_data_dir)
     assert len(resumed.calls) == sum(
         count for id_, count in calls.items() if id_ not in partial
@@ -119,7 +122,7 @@ def test_a_stopped_run_resumes(prepared_data_dir, tmp_path):
     assert stored.keys() == expected.keys()
     for id_, codes in expected.items():
         np.testing.assert_array_equal(stored[id_], codes)
-    finished = ToyADA()
+    finished = ToyStack()
     _encode(finished, tmp_path, prepared_data_dir)
     assert not finished.calls
 
@@ -127,17 +130,17 @@ def test_a_stopped_run_resumes(prepared_data_dir, tmp_path):
 def test_bad_arguments(prepared_data_dir, tmp_path):
     with pytest.raises(ValueError, match="chunk_length=4094"):
         keras_ada.data.encode_split(
-            ToyADA(),
+            ToyStack(),
             "train",
             str(tmp_path),
             config=CONFIG,
             data_dir=prepared_data_dir,
             chunk_length=4094,
         )
-    _encode(ToyADA(), tmp_path, prepared_data_dir)
+    _encode(ToyStack(), tmp_path, prepared_data_dir)
     with pytest.raises(ValueError, match="another encoding"):
         keras_ada.data.encode_split(
-            ToyADA(), "eval", str(tmp_path), config=CONFIG, data_dir=prepared_data_dir
+            ToyStack(), "eval", str(tmp_path), config=CONFIG, data_dir=prepared_data_dir
         )
     with pytest.raises(FileNotFoundError, match="not a code directory"):
         keras_ada.data.code_excerpts(str(tmp_path / "nowhere"), 8, 2)
@@ -146,7 +149,7 @@ def test_bad_arguments(prepared_data_dir, tmp_path):
 @pytest.fixture(scope="module")
 def code_dir(prepared_data_dir, tmp_path_factory):
     directory = tmp_path_factory.mktemp("codes")
-    _encode(ToyADA(), directory, prepared_data_dir)
+    _encode(ToyStack(), directory, prepared_data_dir)
     return str(directory)
 
 
@@ -184,7 +187,7 @@ def test_real_tiny_ada(prepared_data_dir, tmp_path):
     zoo = pytest.importorskip("keras_ada.zoo")
     ada = zoo.load("vqvae_hop8", scale="tiny")
     keras_ada.data.encode_split(
-        ada,
+        Stack([ada]),
         "eval",
         str(tmp_path),
         config=CONFIG,

@@ -8,7 +8,8 @@ import pytest
 import tensorflow as tf
 
 import keras_ada.data
-from keras_ada.data import mu_law_encode_pcm16
+from keras_ada.audio import mu_law_encode
+from keras_ada.audio import pcm16_to_unit
 
 CONFIG = "recordings"
 
@@ -16,7 +17,9 @@ CONFIG = "recordings"
 def _recordings(split, data_dir):
     """{id: int32 mu-law classes} of a split."""
     return {
-        recording["id"].decode(): mu_law_encode_pcm16(recording["audio"]).numpy()
+        recording["id"].decode(): mu_law_encode(
+            pcm16_to_unit(recording["audio"], xp=np), xp=np
+        )
         for recording in keras_ada.data.recordings(
             split, CONFIG, data_dir
         ).as_numpy_iterator()

@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 
 from keras_ada import zoo
+from keras_ada.data import synthetic_batches
 from keras_ada.models import Stack
-from keras_ada.training.data import synthetic_batches
+from keras_ada.models import build_model
 
 
 @pytest.fixture(scope="module")
@@ -12,7 +13,7 @@ def stack():
     keras.utils.set_random_seed(0)
     stack = zoo.load("vqvae_amae_wavenet", scale="tiny")
     for model in stack.models:
-        zoo.build_model(model)
+        build_model(model)
     return stack
 
 
@@ -91,3 +92,27 @@ def test_load_reports_a_missing_level(stack, tmp_path):
 def _logits(outputs):
     outputs = outputs["logits"] if isinstance(outputs, dict) else outputs
     return keras.ops.convert_to_numpy(outputs)
+
+
+def test_levels_without_a_prior_encode_but_do_not_sample(stack):
+    x = audio()
+    levels_only = Stack(stack.levels)
+    assert levels_only.num_levels == 2 and levels_only.hop == 64
+    np.testing.assert_array_equal(
+        levels_only.codes_for_level(x, 2), stack.codes_for_level(x, 2)
+    )
+    with pytest.raises(ValueError, match="no prior"):
+        levels_only.sample(0.01)
+
+
+def test_load_the_levels_trained_so_far(stack, tmp_path):
+    stack.save(str(tmp_path))
+    (tmp_path / "prior.keras").unlink()
+    with pytest.raises(FileNotFoundError, match="prior.keras"):
+        Stack.load(str(tmp_path))
+    first = Stack.load(str(tmp_path), num_models=1)
+    assert first.prior is None and first.num_levels == 1
+    x = audio()
+    np.testing.assert_array_equal(
+        first.codes_for_level(x, 1), stack.codes_for_level(x, 1)
+    )

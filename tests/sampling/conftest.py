@@ -1,6 +1,7 @@
 import pytest
 
 from keras_ada import zoo
+from keras_ada.models import build_model
 
 
 @pytest.fixture(scope="session")
@@ -8,5 +9,5 @@ def stack():
     """The tiny `vqvae_amae_wavenet` stack (VQ-VAE, AMAE on its codes, prior), built."""
     stack = zoo.load("vqvae_amae_wavenet", scale="tiny")
     for model in stack.models:
-        zoo.build_model(model)
+        build_model(model)
     return stack

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_ada.ops import mu_law_encode
+from keras_ada.audio import mu_law_encode
 from keras_ada.sampling import code_rate_condition
 
 

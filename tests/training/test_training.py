@@ -7,7 +7,8 @@ import pytest
 
 from keras_ada import training
 from keras_ada import zoo
-from keras_ada.training.data import synthetic_batches
+from keras_ada.data import synthetic_batches
+from keras_ada.models import build_model
 from keras_ada.training.tensorboard import tensorboard_available
 
 
@@ -50,12 +51,12 @@ def one_and_two_replicas(tmp_path_factory):
     assert two.num_replicas == 2, "tests/conftest.py provides two CPU devices"
     one = training.select_distribution(devices=_devices()[:1])
     overrides = {"quantiser": {"alpha": 0.5}}
-    reference = zoo.build_model(zoo.load("vqvae_hop8", scale="tiny", **overrides))
+    reference = build_model(zoo.load("vqvae_hop8", scale="tiny", **overrides))
     weights = reference.get_weights()
     x = tones(4, 64)
 
     def make_model():
-        model = zoo.build_model(zoo.load("vqvae_hop8", scale="tiny", **overrides))
+        model = build_model(zoo.load("vqvae_hop8", scale="tiny", **overrides))
         model.set_weights(weights)
         return model
 
@@ -176,7 +177,7 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
 
 
 def test_evaluate_reports_nll_and_the_perplexity_of_all_codes():
-    ada = zoo.build_model(zoo.load("vqvae_hop8", scale="tiny"))
+    ada = build_model(zoo.load("vqvae_hop8", scale="tiny"))
     ada.compile()
     batches = [tones(4, 64, seed=seed) for seed in range(2)]
     results = training.evaluate(ada, batches, steps=2)
@@ -188,7 +189,7 @@ def test_evaluate_reports_nll_and_the_perplexity_of_all_codes():
     usage = np.bincount(all_codes.ravel(), minlength=256) / all_codes.size
     entropy = -np.sum(usage[usage > 0] * np.log(usage[usage > 0]))
     np.testing.assert_allclose(results["perplexity"], np.exp(entropy), rtol=1e-5)
-    wavenet = zoo.build_model(zoo.load("wavenet_large", scale="tiny"))
+    wavenet = build_model(zoo.load("wavenet_large", scale="tiny"))
     assert set(training.evaluate(wavenet, batches, steps=1)) == {"nll"}
 
 

@@ -6,6 +6,7 @@ from keras_ada import zoo
 from keras_ada.models import ADA
 from keras_ada.models import Stack
 from keras_ada.models import WaveNet
+from keras_ada.models import build_model
 
 KINDS = {"wavenet": WaveNet, "ada": ADA, "stack": Stack}
 
@@ -159,7 +160,7 @@ def test_overrides_change_the_model():
 
 @pytest.mark.parametrize("filename", ["model.keras", "model.weights.h5"])
 def test_saved_weights_reload_with_identical_outputs(tmp_path, filename):
-    ada = zoo.build_model(zoo.load("vqvae_hop8", scale="tiny"))
+    ada = build_model(zoo.load("vqvae_hop8", scale="tiny"))
     x = np.random.default_rng(0).integers(0, 256, (2, 64)).astype("int32")
     expected = ada(x)
     path = str(tmp_path / filename)
