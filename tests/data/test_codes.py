@@ -9,9 +9,9 @@ import pytest
 import tensorflow as tf
 
 import keras_ada.data
-from keras_ada.models import Stack
 from keras_ada.audio import mu_law_encode
 from keras_ada.audio import pcm16_to_unit
+from keras_ada.models import Stack
 
 CONFIG = "recordings"
 

@@ -6,6 +6,7 @@ import os
 
 import music21
 import numpy as np
+import piano_data_helpers  # noqa: F401 (puts datasets/ on sys.path)
 import pytest
 from etils import epath
 from piano_dataset import audio_files

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import tensorflow_datasets as tfds
 
-DATASETS_DIR = pathlib.Path(__file__).resolve().parents[2] / "datasets"
+DATASETS_DIR = pathlib.Path(__file__).resolve().parents[1] / "datasets"
 if str(DATASETS_DIR) not in sys.path:
     sys.path.insert(0, str(DATASETS_DIR))
 
