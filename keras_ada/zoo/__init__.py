@@ -13,6 +13,7 @@ from keras_ada.zoo.presets import SCALES
 from keras_ada.zoo.registry import build
 from keras_ada.zoo.registry import build_model
 from keras_ada.zoo.registry import config
+from keras_ada.zoo.registry import context_length
 from keras_ada.zoo.registry import describe
 from keras_ada.zoo.registry import kind
 from keras_ada.zoo.registry import load
@@ -28,6 +29,7 @@ __all__ = [
     "build",
     "build_model",
     "config",
+    "context_length",
     "describe",
     "kind",
     "load",
