@@ -145,8 +145,13 @@ def write_outputs(output, results):
     for name in ("waveform", "codes"):
         axis.plot(positions, results[name], marker="o", label=name)
     axis.axvline(results["encoder_rf_codes"], color="grey", linestyle="--")
-    axis.text(results["encoder_rf_codes"], axis.get_ylim()[1], " encoder RF (codes)",
-              va="top", fontsize=8)
+    axis.text(
+        results["encoder_rf_codes"],
+        axis.get_ylim()[1],
+        " encoder RF (codes)",
+        va="top",
+        fontsize=8,
+    )
     axis.set_xscale("log", base=2)
     axis.set_xlabel("context r (steps; r = 0 plotted at 0.5: unigram entropy)")
     axis.set_ylabel("eval NLL (nats per step)")

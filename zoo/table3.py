@@ -33,9 +33,13 @@ def main():
         output = os.path.join(args.output, row)
         model = zoo.load(row, args.scale)  # Not built: only its sizes are read.
         if zoo.kind(row) == "stack":
-            nlls = train_stack(args, row, output, trained)
+            train_stack(args, row, output, trained)
         else:
-            nlls = [recipe.train(args, row, output).get("eval", {}).get("nll")]
+            recipe.train(args, row, output)
+        results = recipe.evaluate(args, output, row)
+        nlls = [level["nll"] for level in results.get("levels", [results])] + (
+            [results["prior"]["nll"]] if "prior" in results else []
+        )
         paper = zoo.PAPER_RESULTS[row]
         lines.append(
             [
@@ -45,6 +49,7 @@ def main():
                 f"{model.receptive_field * 1000 / recipe.SAMPLE_RATE:g}",
                 f"{paper['rf_ms']}",
                 " / ".join(recipe.number(nll) for nll in nlls),
+                recipe.fidelity_cell(results),
                 "{:.2f} ± {:.2f}".format(*paper["fidelity"]),
                 "{:.2f} ± {:.2f}".format(*paper["musicality"]),
             ]
@@ -61,6 +66,7 @@ def main():
             "RF (ms)",
             "paper RF (ms)",
             "eval NLL per level (bottom first)",
+            "fidelity (floor)",
             "paper fidelity",
             "paper musicality",
         ],
@@ -72,14 +78,13 @@ def main():
 
 
 def train_stack(args, row, output, trained):
-    """Trains the levels and the prior of a stack; returns their eval NLLs."""
+    """Trains the levels and the prior of a stack (shared levels only once)."""
     from keras_ada import zoo
     from keras_ada.models.stack import level_filename
 
     config = zoo.config(row, args.scale)
     names = [level["name"] for level in config["levels"]] + [config["prior"]["name"]]
     num_levels = len(config["levels"])
-    nlls = []
     for level in range(num_levels + 1):
         key = tuple(names[: level + 1])
         target = os.path.join(output, level_filename(level, num_levels))
@@ -87,11 +92,9 @@ def train_stack(args, row, output, trained):
             os.makedirs(output, exist_ok=True)
             shutil.copyfile(trained[key][0], target)
             shutil.copytree(trained[key][1], os.path.join(output, f"level_{level}"))
-        metrics = recipe.train(args, row, output, "--level", str(level))
+        recipe.train(args, row, output, "--level", str(level))
         folder = "prior" if level == num_levels else f"level_{level}"
         trained.setdefault(key, (target, os.path.join(output, folder)))
-        nlls.append(metrics.get("eval", {}).get("nll"))
-    return nlls
 
 
 def write_samples(args, row, output):

@@ -43,6 +43,13 @@ def add_parser(subparsers):
         "--fidelity-seconds", type=float, default=1.0, help="their duration"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the decoding")
+    parser.add_argument(
+        "--codes-from",
+        nargs="+",
+        default=[],
+        metavar="ADA",
+        help="for a model of codes: the trained ADA .keras files (bottom first)",
+    )
     return parser
 
 
@@ -59,6 +66,7 @@ def run(args):
         fidelity_excerpts=args.fidelity_excerpts,
         fidelity_seconds=args.fidelity_seconds,
         seed=args.seed,
+        below=args.codes_from,
     )
     output = args.output or os.path.join(
         os.path.dirname(args.run) if args.run.endswith(".keras") else args.run,

@@ -28,6 +28,7 @@ from keras_ada.models.stack import Stack
 from keras_ada.models.stack import encode_levels
 
 SAMPLE_RATE = 16000
+DEFAULT_WINDOW = 4096  # audio samples scored per window, at least
 
 
 def load_run(path: str):
@@ -56,6 +57,7 @@ def evaluate(
     fidelity_excerpts: int = 2,
     fidelity_seconds: float = 1.0,
     seed: int = 0,
+    below=(),
 ) -> dict:
     """Evaluates a `WaveNet`, an `ADA` or a `Stack` on a whole split.
 
@@ -65,13 +67,15 @@ def evaluate(
         data_dir: TFDS data directory.
         config: `piano_dataset` builder config.
         seconds: evaluate at most this much audio (default: the whole split).
-        length: scored steps per window (default: the model's context length,
-            so that windows are twice its receptive field).
+        length: scored steps per window (default: a multiple of the model's
+            context length, at least 4096 audio samples).
         batch_size: windows per batch.
         audio: instead of the piano data, a list of 1-D int mu-law recordings.
         fidelity_excerpts: held-out excerpts reconstructed for the fidelity.
         fidelity_seconds: their duration.
         seed: seed of the reconstructions' sampling.
+        below: for a model of codes, the trained ADAs (or their paths), bottom
+            first, whose codes it models; its fidelity is then not measured.
 
     Returns:
         For a single model, a dict with `nll`, `timesteps` (scored steps) and, for
@@ -93,6 +97,9 @@ def evaluate(
     if not recordings:
         raise ValueError(f"The {split!r} split holds no audio to evaluate.")
     options = dict(length=length, batch_size=batch_size)
+    below = [load_run(level) if isinstance(level, str) else level for level in below]
+    if below:
+        return evaluate_level(below, model, recordings, **options)
     if isinstance(model, Stack):
         from keras_ada.evaluation.reconstruction import stack_fidelity
 
@@ -124,7 +131,8 @@ def evaluate_level(levels, model, recordings, length=None, batch_size=8) -> dict
         levels: the trained ADAs below the model, bottom first ([] for audio).
         model: a `WaveNet` or `ADA`.
         recordings: 1-D int mu-law recordings.
-        length: scored steps per window; defaults to `model.context_length`.
+        length: scored steps per window; defaults to the smallest multiple of
+            `model.context_length` covering `DEFAULT_WINDOW` audio samples.
         batch_size: windows per batch.
 
     Returns:
@@ -133,7 +141,13 @@ def evaluate_level(levels, model, recordings, length=None, batch_size=8) -> dict
     """
     input_hop = math.prod(level.hop for level in levels)
     context = model.context_length
-    length = length or max(context, getattr(model, "hop", 1))
+    hop = getattr(model, "hop", 1)
+    length = length or context * max(1, -(-DEFAULT_WINDOW // input_hop // context))
+    if length % hop:
+        raise ValueError(
+            f"`length` must be a multiple of the model's hop {hop}. Received: "
+            f"length={length}"
+        )
     window = (context + length) * input_hop
     total, count = 0.0, 0
     for batch in _batches(consecutive_windows(recordings, window), batch_size):
@@ -149,8 +163,8 @@ def evaluate_level(levels, model, recordings, length=None, batch_size=8) -> dict
         )
     results = {"nll": total / count, "timesteps": count}
     if isinstance(model, ADA):
-        hop = input_hop * model.hop
-        second = SAMPLE_RATE // hop * hop
+        code_hop = input_hop * model.hop
+        second = SAMPLE_RATE // code_hop * code_hop
         codes = [
             encode_levels(levels + [model], batch)
             for batch in _batches(consecutive_windows(recordings, second), batch_size)

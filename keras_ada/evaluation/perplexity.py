@@ -49,9 +49,7 @@ def per_second_perplexity(sequences, num_codes: int, codes_per_second: int) -> f
         sequence = np.asarray(sequence).reshape(-1)
         for start in range(0, len(sequence) - codes_per_second + 1, codes_per_second):
             values.append(
-                pooled_perplexity(
-                    sequence[start : start + codes_per_second], num_codes
-                )
+                pooled_perplexity(sequence[start : start + codes_per_second], num_codes)
             )
     if not values:
         raise ValueError(

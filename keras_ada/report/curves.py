@@ -14,9 +14,7 @@ def read_scalars(log_dir: str) -> dict:
     Returns:
         `{name: (steps, values)}`, numpy arrays sorted by step.
     """
-    from tensorboard.backend.event_processing.event_accumulator import (
-        EventAccumulator,
-    )
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
     from tensorboard.util.tensor_util import make_ndarray
 
     series = {}
@@ -29,7 +27,10 @@ def read_scalars(log_dir: str) -> dict:
         tags = accumulator.Tags()
         for tag in tags.get("tensors", []):
             events = accumulator.Tensors(tag)
-            points = [(event.step, float(make_ndarray(event.tensor_proto))) for event in events]
+            points = [
+                (event.step, float(make_ndarray(event.tensor_proto)))
+                for event in events
+            ]
             _add(series, f"{prefix}/{tag}", points)
         for tag in tags.get("scalars", []):
             points = [(event.step, event.value) for event in accumulator.Scalars(tag)]
@@ -57,7 +58,9 @@ def plot_curves(series: dict, path: str, title: str) -> bool:
     for axis, metric in zip(axes, panels):
         for name, (steps, values) in sorted(series.items()):
             if name.endswith(metric) and len(steps):
-                axis.plot(steps, values, label=name, marker="." if len(steps) < 20 else None)
+                axis.plot(
+                    steps, values, label=name, marker="." if len(steps) < 20 else None
+                )
         axis.set_title(f"{title}: {metric}")
         axis.set_xlabel("step")
         axis.legend(fontsize=7)

@@ -81,7 +81,9 @@ def _run_section(run, output, key):
         image = f"{key}_curves{index}.png"
         if plot_curves(read_scalars(log_dir), os.path.join(output, image), label):
             parts.append(f"<h3>Training curves: {html.escape(label)}</h3>")
-            parts.append(f"<img src='{image}' alt='training curves of {html.escape(label)}'>")
+            parts.append(
+                f"<img src='{image}' alt='training curves of {html.escape(label)}'>"
+            )
     return parts
 
 
@@ -90,29 +92,43 @@ def _audio_section(directory, output, key):
     from keras_ada.sampling.audio import save_spectrogram
 
     names = sorted(name for name in os.listdir(directory) if name.endswith(".wav"))
-    originals = {name[: -len("_original.wav")] for name in names if name.endswith("_original.wav")}
+    originals = {
+        name[: -len("_original.wav")]
+        for name in names
+        if name.endswith("_original.wav")
+    }
     groups = {}
     for name in names:
         stem = name[:-4]
         base = next((o for o in originals if stem.startswith(o + "_")), None)
         groups.setdefault(base or stem, []).append(name)
-    parts = [f"<h2>Audio: {html.escape(os.path.basename(os.path.normpath(directory)))}</h2>"]
+    parts = [
+        f"<h2>Audio: {html.escape(os.path.basename(os.path.normpath(directory)))}</h2>"
+    ]
     for base, files in sorted(groups.items()):
-        heading = "Original and reconstruction" if base in originals else "Unconditional sample"
+        heading = (
+            "Original and reconstruction"
+            if base in originals
+            else "Unconditional sample"
+        )
         files.sort(key=lambda name: (not name.endswith("_original.wav"), name))
         waveforms = {}
         parts.append(f"<div class='clip'><h3>{heading}: {html.escape(base)}</h3>")
         for name in files:
             copy = f"{key}_{name}"
             shutil.copyfile(os.path.join(directory, name), os.path.join(output, copy))
-            waveforms[name[:-4]] = read_audio(os.path.join(directory, name), SAMPLE_RATE)
+            waveforms[name[:-4]] = read_audio(
+                os.path.join(directory, name), SAMPLE_RATE
+            )
             parts.append(
                 f"<p>{html.escape(name)}<br><audio controls preload='metadata' "
                 f"src='{copy}'></audio></p>"
             )
         image = f"{key}_{base}.png"
         save_spectrogram(os.path.join(output, image), waveforms, SAMPLE_RATE)
-        parts.append(f"<img src='{image}' alt='spectrograms of {html.escape(base)}'></div>")
+        parts.append(
+            f"<img src='{image}' alt='spectrograms of {html.escape(base)}'></div>"
+        )
     return parts
 
 
