@@ -62,15 +62,18 @@ def score(originals, reconstructions) -> dict:
     unrelated = np.roll(originals, 1, axis=0)
     return {
         "reconstruction": _mean(
-            [compare(a, b) for a, b in zip(originals, reconstructions)]
+            [
+                fidelity.reconstruction_fidelity(a, b, SAMPLE_RATE)
+                for a, b in zip(originals, reconstructions)
+            ]
         ),
-        "floor": _mean([compare(a, b) for a, b in zip(originals, unrelated)]),
+        "floor": _mean(
+            [
+                fidelity.fidelity_floor(a, b, SAMPLE_RATE)
+                for a, b in zip(originals, unrelated)
+            ]
+        ),
     }
-
-
-def compare(original, other) -> dict:
-    """The fidelity measures of one waveform against its original."""
-    return fidelity.compare(original, other, sample_rate=SAMPLE_RATE)
 
 
 def _mean(scores):
