@@ -87,7 +87,8 @@ def evaluate(args, run: str, row: str, *below: str) -> dict:
 
     audio = None
     if args.synthetic:
-        audio = list(next(training.synthetic_batches(4 * SAMPLE_RATE, 2, args.seed)))
+        tones = training.synthetic_excerpts(4 * SAMPLE_RATE, 2, seed=args.seed)
+        audio = list(next(iter(tones)).numpy())
     results = evaluation.evaluate(
         run,
         data_dir=args.data_dir,

@@ -169,7 +169,12 @@ def evaluate_level(levels, model, recordings, length=None, batch_size=8) -> dict
             encode_levels(levels + [model], batch)
             for batch in _batches(consecutive_windows(recordings, second), batch_size)
         ]
-        codes = np.concatenate(codes) if codes else np.zeros((0, 1), "int32")
+        if not codes:
+            raise ValueError(
+                "The code perplexity needs recordings of one second or more. "
+                f"Received: recordings of {[len(r) for r in recordings]} samples"
+            )
+        codes = np.concatenate(codes)
         results["perplexity_per_second"] = per_second_perplexity(
             codes, model.num_codes, codes.shape[1]
         )
