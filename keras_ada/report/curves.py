@@ -39,7 +39,11 @@ def read_scalars(log_dir: str) -> dict:
 
 
 def plot_curves(series: dict, path: str, title: str) -> bool:
-    """Draws the `nll` and `loss` series (one panel each) to a PNG.
+    """Draws the `nll`, `loss` and `perplexity` series to a PNG.
+
+    One panel per metric and kind of series: Keras numbers its batch-level
+    summaries (`batch_*`) by training step and its epoch-level ones (`epoch_*`,
+    training and validation, one per checkpoint interval) by interval.
 
     Returns:
         Whether there was anything to draw (no file is written otherwise).
@@ -47,23 +51,29 @@ def plot_curves(series: dict, path: str, title: str) -> bool:
     from matplotlib.figure import Figure
 
     panels = [
-        metric
+        (kind, metric)
+        for kind in ("batch", "epoch")
         for metric in ("nll", "loss", "perplexity")
-        if any(name.endswith(metric) for name in series)
+        if any(name.endswith(f"{kind}_{metric}") for name in series)
     ]
     if not panels:
         return False
-    figure = Figure(figsize=(5 * len(panels), 3.2), layout="constrained")
-    axes = figure.subplots(1, len(panels), squeeze=False)[0]
-    for axis, metric in zip(axes, panels):
+    columns = min(3, len(panels))
+    rows = -(-len(panels) // columns)
+    figure = Figure(figsize=(5 * columns, 3.2 * rows), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for axis, (kind, metric) in zip(axes, panels):
         for name, (steps, values) in sorted(series.items()):
-            if name.endswith(metric) and len(steps):
-                axis.plot(
-                    steps, values, label=name, marker="." if len(steps) < 20 else None
-                )
-        axis.set_title(f"{title}: {metric}")
-        axis.set_xlabel("step")
+            if name.endswith(f"{kind}_{metric}") and len(steps):
+                marker = "o" if len(steps) < 20 else None
+                axis.plot(steps, values, label=name, marker=marker)
+        axis.set_title(
+            f"{title}: {metric} per {'step' if kind == 'batch' else 'interval'}"
+        )
+        axis.set_xlabel("step" if kind == "batch" else "checkpoint interval")
         axis.legend(fontsize=7)
+    for axis in axes[len(panels) :]:
+        axis.set_visible(False)
     figure.savefig(path, dpi=90)
     return True
 
