@@ -72,3 +72,13 @@ def test_cli_writes_json_and_markdown(tmp_path, recordings, monkeypatch):
     assert saved["row"] == "1.1" and saved["results"]["nll"] > 0
     table = (tmp_path / "e" / "evaluation.md").read_text()
     assert "1.151" in table  # the paper's eval NLL of row 1.1, beside ours
+
+
+def test_a_stack_is_evaluated_level_by_level_with_its_fidelity(recordings):
+    stack = zoo.load("3.7", scale="tiny")
+    results = evaluation.evaluate(stack, audio=recordings, fidelity_seconds=0.1)
+    assert len(results["levels"]) == 2
+    assert all(np.isfinite(level["nll"]) for level in results["levels"])
+    assert "perplexity_per_second" in results["levels"][1]
+    assert np.isfinite(results["prior"]["nll"])
+    assert set(results["fidelity"]) == {"levels_1", "levels_2"}
