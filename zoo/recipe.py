@@ -25,7 +25,14 @@ def parser(description: str, rows: list[str]) -> argparse.ArgumentParser:
     parser.add_argument("--length", type=int, help="excerpt length")
     parser.add_argument("--data-dir", help="TFDS data directory")
     parser.add_argument("--config", help="piano_dataset config (default: embedded)")
-    parser.add_argument("--eval-steps", type=int, default=20, help="evaluation batches")
+    parser.add_argument(
+        "--eval-steps", type=int, default=20, help="evaluation batches during training"
+    )
+    parser.add_argument(
+        "--eval-seconds",
+        type=float,
+        help="audio of the eval split evaluated after training (default: all)",
+    )
     parser.add_argument("--checkpoint-every", type=int, default=500)
     parser.add_argument(
         "--learning-rate", type=float, help="Adam's learning rate (default: 2e-4)"
@@ -67,6 +74,39 @@ def train(args, model: str, output: str, *extra: str) -> dict:
     cli.main(command + list(extra))
     level = extra[extra.index("--level") + 1] if "--level" in extra else None
     return read_metrics(output, level, model)
+
+
+def evaluate(args, run: str, row: str, *below: str) -> dict:
+    """Evaluates a trained run or stack on the eval split (`keras_ada.evaluation`).
+
+    Writes `<run>/evaluation/evaluation.json` and `evaluation.md`; with
+    `--synthetic`, evaluates on four seconds of synthetic tones instead.
+    """
+    from keras_ada import evaluation
+    from keras_ada import training
+
+    audio = None
+    if args.synthetic:
+        tones = training.synthetic_excerpts(4 * SAMPLE_RATE, 2, seed=args.seed)
+        audio = list(next(iter(tones)).numpy())
+    results = evaluation.evaluate(
+        run,
+        data_dir=args.data_dir,
+        config=args.config or "embedded",
+        seconds=args.eval_seconds,
+        audio=audio,
+        seed=args.seed,
+        below=below,
+    )
+    evaluation.write_results(os.path.join(run, "evaluation"), results, row, row)
+    return results
+
+
+def fidelity_cell(results) -> str:
+    """The fidelity and its floor, as a table cell."""
+    from keras_ada.evaluation.table import markdown_lines
+
+    return markdown_lines({"fidelity": results.get("fidelity")})[0][-1]
 
 
 def read_metrics(output: str, level: str | None, model: str) -> dict:
@@ -126,9 +166,12 @@ def setup_notes(args) -> str:
     return (
         f"Ours: `{args.scale}` scale, {args.steps or defaults['steps']} steps, batch "
         f"{args.batch_size or defaults['batch_size']}, excerpts of "
-        f"{args.length or defaults['length']} steps, on {data}; NLL in nats per "
-        f"timestep over {args.eval_steps} batches of random excerpts of each split, "
-        "with the Polyak-averaged weights; perplexity of the code histogram of the "
-        "evaluation batches. Paper: 413 hours of piano, 500,000 steps (200,000 for "
+        f"{args.length or defaults['length']} scored steps after one receptive field "
+        f"of context, on {data}; train NLL in nats per timestep over "
+        f"{args.eval_steps} batches of random excerpts, eval NLL over consecutive "
+        "windows of the whole eval split (`keras-ada evaluate`), full-context "
+        "positions only, with the Polyak-averaged weights; codebook perplexity per "
+        "one-second sequence (the paper's) and pooled; fidelity of reconstructions "
+        "(an unrelated excerpt's in brackets: the floor). Paper: 413 hours of piano, 500,000 steps (200,000 for "
         "unconditional WaveNets), paper scale."
     )

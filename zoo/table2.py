@@ -35,6 +35,7 @@ def main():
     lines = []
     for row in args.rows:
         metrics = recipe.train(args, row, os.path.join(args.output, row), *codes)
+        results = recipe.evaluate(args, os.path.join(args.output, row), row, level1)
         model = zoo.load(row, args.scale)  # Not built: only its sizes are read.
         decoder = model.local_model if zoo.kind(row) == "ada" else model
         paper = zoo.PAPER_RESULTS[row]
@@ -46,9 +47,10 @@ def main():
                 str(decoder.receptive_field),
                 recipe.number(metrics.get("train", {}).get("nll")),
                 recipe.number(paper["train_nll"]),
-                recipe.number(metrics.get("eval", {}).get("nll")),
+                recipe.number(results["nll"]),
                 recipe.number(paper["eval_nll"]),
-                recipe.number(metrics.get("eval", {}).get("perplexity"), 1),
+                recipe.number(results.get("perplexity_per_second"), 1),
+                recipe.number(results.get("perplexity_pooled"), 1),
                 recipe.number(paper.get("perplexity"), 1),
             ]
         )
@@ -64,7 +66,8 @@ def main():
             "paper",
             "eval NLL",
             "paper",
-            "perplexity",
+            "perplexity per second",
+            "pooled",
             "paper",
         ],
         lines,

@@ -33,9 +33,13 @@ def main():
         output = os.path.join(args.output, row)
         model = zoo.load(row, args.scale)  # Not built: only its sizes are read.
         if zoo.kind(row) == "stack":
-            nlls = train_stack(args, row, output, trained)
+            train_stack(args, row, output, trained)
         else:
-            nlls = [recipe.train(args, row, output).get("eval", {}).get("nll")]
+            recipe.train(args, row, output)
+        results = recipe.evaluate(args, output, row)
+        nlls = [level["nll"] for level in results.get("levels", [results])] + (
+            [results["prior"]["nll"]] if "prior" in results else []
+        )
         paper = zoo.PAPER_RESULTS[row]
         lines.append(
             [
@@ -45,6 +49,7 @@ def main():
                 f"{model.receptive_field * 1000 / recipe.SAMPLE_RATE:g}",
                 f"{paper['rf_ms']}",
                 " / ".join(recipe.number(nll) for nll in nlls),
+                recipe.fidelity_cell(results),
                 "{:.2f} ± {:.2f}".format(*paper["fidelity"]),
                 "{:.2f} ± {:.2f}".format(*paper["musicality"]),
             ]
@@ -61,6 +66,7 @@ def main():
             "RF (ms)",
             "paper RF (ms)",
             "eval NLL per level (bottom first)",
+            "fidelity (floor)",
             "paper fidelity",
             "paper musicality",
         ],
@@ -72,7 +78,7 @@ def main():
 
 
 def train_stack(args, row, output, trained):
-    """Trains the levels and the prior of a stack; returns their eval NLLs."""
+    """Trains the levels and the prior of a stack (shared levels only once)."""
     from keras_ada import zoo
     from keras_ada.models import StackDirectory
 
@@ -81,17 +87,14 @@ def train_stack(args, row, output, trained):
     num_levels = len(config["levels"])
     directory = StackDirectory(output)
     directory.write(num_levels)
-    nlls = []
     for level in range(num_levels + 1):
         key = tuple(names[: level + 1])
         target = directory.model_file(level)
         if key in trained and not os.path.exists(target):
             shutil.copyfile(trained[key][0], target)
             shutil.copytree(trained[key][1], directory.run_dir(level))
-        metrics = recipe.train(args, row, output, "--level", str(level))
+        recipe.train(args, row, output, "--level", str(level))
         trained.setdefault(key, (target, directory.run_dir(level)))
-        nlls.append(metrics.get("eval", {}).get("nll"))
-    return nlls
 
 
 def write_samples(args, row, output):

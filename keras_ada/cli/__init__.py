@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("train", "sample", "reconstruct", "demo")
+COMMANDS = ("train", "sample", "reconstruct", "demo", "evaluate", "report")
 
 BACKENDS = ("tensorflow", "jax", "torch")
 

@@ -12,6 +12,9 @@ hop-8 AMAE on its codes and a WaveNet prior on the top codes) level by level wit
   as WAV files and spectrogram PNGs (`keras-ada sample`);
 - `reconstruction/`: a real excerpt of the eval split and its reconstruction
   through every level, as WAV files and one PNG (`keras-ada reconstruct`);
+- `report/index.html`: the listening report (`keras-ada report`): the stack's
+  evaluation (`keras-ada evaluate`, also in `vqvae_amae_wavenet/evaluation/`),
+  training curves, and players for the samples and the reconstruction;
 - `vqvae_amae_wavenet/`: the trained stack, with checkpoints and TensorBoard logs.
 
 Every step resumes or skips what an earlier run finished, so the demo can be run
@@ -21,6 +24,7 @@ again; `--steps` trades time for quality. The short runs use a learning rate of
 
 import argparse
 import os
+import tempfile
 
 MODEL = "vqvae_amae_wavenet"
 
@@ -74,12 +78,6 @@ def run(args):
                 + data
             )
         )
-    excerpt = write_real_excerpt(
-        os.path.join(args.output, "real_excerpt.wav"),
-        args.excerpt_seconds,
-        args.data_dir,
-        args.config,
-    )
     samples_dir = os.path.join(args.output, "samples")
     reconstruction_dir = os.path.join(args.output, "reconstruction")
     seed = ["--seed", str(args.seed)]
@@ -96,11 +94,33 @@ def run(args):
             + seed
         )
     )
+    with tempfile.TemporaryDirectory() as scratch:
+        excerpt = write_real_excerpt(
+            os.path.join(scratch, "real_excerpt.wav"),
+            args.excerpt_seconds,
+            args.data_dir,
+            args.config,
+        )
+        _check(
+            main(
+                ["reconstruct", model_dir, excerpt, "--output", reconstruction_dir]
+                + ["--seconds", str(args.excerpt_seconds)]
+                + seed
+            )
+        )
     _check(
         main(
-            ["reconstruct", model_dir, excerpt, "--output", reconstruction_dir]
-            + ["--seconds", str(args.excerpt_seconds)]
+            ["evaluate", model_dir, "--config", args.config, "--seconds", "60"]
+            + ["--fidelity-seconds", "2"]
+            + data
             + seed
+        )
+    )
+    report = os.path.join(args.output, "report")
+    _check(
+        main(
+            ["report", model_dir, "--output", report, "--title", "keras-ada demo"]
+            + ["--audio", samples_dir, reconstruction_dir]
         )
     )
     print("\nThe demo wrote:")
@@ -108,6 +128,7 @@ def run(args):
         for name in sorted(os.listdir(directory)):
             print(f"  {os.path.join(directory, name)}")
     print(f"  {model_dir}/ (the trained stack; TensorBoard logs in its level folders)")
+    print(f"\nOpen the listening report: {os.path.join(report, 'index.html')}")
     return 0
 
 

@@ -55,7 +55,15 @@ def add_parser(subparsers):
         "faster with about 2e-3",
     )
     parser.add_argument(
-        "--length", type=int, help="excerpt length, in steps of the modelled sequence"
+        "--length",
+        type=int,
+        help="scored steps per excerpt, in steps of the modelled sequence; excerpts "
+        "are one receptive field longer (default: per row, see zoo/README.md)",
+    )
+    parser.add_argument(
+        "--ema-momentum",
+        type=float,
+        help="Polyak averaging decay (default: per scale, e.g. 0.9999 at paper scale)",
     )
     parser.add_argument("--output", help="output directory (required to train)")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
@@ -115,7 +123,9 @@ def run(args):
     plan = _plan(args, name, overrides)
     defaults = zoo.training_defaults(plan["config"]["name"], args.scale)
     batch_size = args.batch_size or defaults["batch_size"]
-    length = args.length or defaults["length"]
+    context = zoo.context_length(plan["config"])
+    length = context + (args.length or defaults["length"])
+    ema_momentum = args.ema_momentum or defaults["ema_momentum"]
     steps = args.steps or defaults["steps"]
     distribution = training.select_distribution()
     distribution.check_batch_size(batch_size)
@@ -145,15 +155,19 @@ def run(args):
 
     print(
         f"Training {plan['config']['name']} ({args.scale} scale) for {steps} steps, "
-        f"batch {batch_size} x {length} on {distribution.name}; output {plan['work_dir']}"
+        f"batch {batch_size} x ({context} context + {length - context} scored) on {distribution.name}; output {plan['work_dir']}"
     )
 
     def make_model():
         model = zoo.build(plan["config"])
         if args.learning_rate:
             model.compile(
-                optimizer=keras.optimizers.Adam(args.learning_rate, use_ema=True)
+                optimizer=keras.optimizers.Adam(
+                    args.learning_rate, use_ema=True, ema_momentum=ema_momentum
+                )
             )
+        else:
+            model.compile(ema_momentum=ema_momentum)
         return model
 
     model, history = training.train(

@@ -90,6 +90,23 @@ class ADA(AutoregressiveModel):
         return self.encoder.hop
 
     @property
+    def receptive_field(self):
+        """The local model's receptive field, in input steps.
+
+        The encoder and modulator are non-causal and see zero padding at both
+        ends of an excerpt whatever its context; the receptive field that
+        decides which positions are scored is the local model's (the encoder's
+        is `encoder.receptive_field` on each side).
+        """
+        return self.local_model.receptive_field
+
+    @property
+    def context_length(self):
+        """Context steps of a training excerpt: the local model's receptive field
+        rounded up to a whole number of codes."""
+        return -(-self.receptive_field // self.hop) * self.hop
+
+    @property
     def num_classes(self):
         return self.local_model.num_classes
 

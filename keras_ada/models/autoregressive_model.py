@@ -16,17 +16,35 @@ class AutoregressiveModel(keras.Model):
     losses the layers add (commitment, diversity); it is logged as `nll`.
     Training needs no targets: `fit(x)` on integer sequences of shape
     `(batch, time)` is self-supervised.
+
+    As in the paper, the NLL counts only full-context positions: an excerpt of
+    `context_length + length` steps is scored on its last `length` steps, whose
+    whole receptive field is real data; the first `context_length` predictions,
+    which see the zero padding before the excerpt, count nothing. Subclasses
+    define `context_length`.
     """
+
+    @property
+    def context_length(self):
+        """Leading steps of an excerpt that are context only, not scored."""
+        return 0
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.nll_tracker = keras.metrics.Mean(name="nll")
 
-    def compile(self, optimizer=None, **kwargs):
-        """Configures training; `optimizer=None` gives the paper's Adam + Polyak."""
+    def compile(self, optimizer=None, ema_momentum=0.99, **kwargs):
+        """Configures training; `optimizer=None` gives the paper's Adam + Polyak.
+
+        `ema_momentum` is the Polyak averaging decay of that default optimizer:
+        the average spans about `1 / (1 - ema_momentum)` steps (see
+        `keras_ada.zoo.training_defaults` for a value per scale).
+        """
         if optimizer is None:
             optimizer = keras.optimizers.Adam(
-                learning_rate=PAPER_LEARNING_RATE, use_ema=True
+                learning_rate=PAPER_LEARNING_RATE,
+                use_ema=True,
+                ema_momentum=ema_momentum,
             )
         super().compile(optimizer=optimizer, **kwargs)
 
@@ -44,6 +62,7 @@ class AutoregressiveModel(keras.Model):
         self, x=None, y=None, y_pred=None, sample_weight=None, training=True
     ):
         logits, targets = self.logits_and_targets(x, y, y_pred)
+        logits, targets = full_context(logits, targets, self.context_length)
         nll = ops.mean(
             keras.losses.sparse_categorical_crossentropy(
                 ops.cast(targets, "int32"),
@@ -71,3 +90,24 @@ def _scale_for_replicas(loss):
         if num_replicas > 1:
             loss = loss * (1.0 / num_replicas)
     return loss
+
+
+def full_context(logits, targets, context_length):
+    """Drops the first `context_length` steps of logits and targets.
+
+    Args:
+        logits: `(batch, time, classes)`.
+        targets: `(batch, time)`.
+        context_length: leading steps to drop.
+
+    Returns:
+        `(logits, targets)` of the last `time - context_length` steps.
+    """
+    time = logits.shape[1]
+    if time is not None and time <= context_length:
+        raise ValueError(
+            f"Excerpts must be longer than the model's context of {context_length} "
+            "steps (its receptive field): only the steps after it are scored. "
+            f"Received: time={time}"
+        )
+    return logits[:, context_length:], targets[:, context_length:]

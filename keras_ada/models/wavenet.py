@@ -127,6 +127,11 @@ class WaveNet(AutoregressiveModel):
         return self.stack.receptive_field
 
     @property
+    def context_length(self):
+        """Context steps of a training excerpt: the receptive field."""
+        return self.receptive_field
+
+    @property
     def condition_channels(self):
         """Channels of the `condition` input (one bias per block)."""
         return self.stack.condition_channels

@@ -136,7 +136,8 @@ def evaluate(model, data, steps: int) -> dict:
         steps: number of batches.
 
     Returns:
-        A dict with `nll` (nats per timestep, the mean over all timesteps) and,
+        A dict with `nll` (nats per timestep, the mean over the full-context
+        timesteps, after the model's `context_length`) and,
         for an ADA, `perplexity`: the perplexity of the histogram of all the
         codes of the batches together (not a mean of per-batch values).
     """
@@ -144,8 +145,10 @@ def evaluate(model, data, steps: int) -> dict:
     for batch in _take(data, steps):
         outputs = model.predict(batch, batch_size=len(batch), verbose=0)
         logits = outputs["logits"] if isinstance(outputs, dict) else outputs
-        total_nll += float(np.sum(_nll(np.asarray(logits), np.asarray(batch))))
-        count += int(np.prod(np.shape(batch)))
+        context = model.context_length
+        nll = _nll(np.asarray(logits)[:, context:], np.asarray(batch)[:, context:])
+        total_nll += float(np.sum(nll))
+        count += nll.size
         if isinstance(outputs, dict):
             codes.append(np.asarray(outputs["codes"]).reshape(-1))
     results = {"nll": total_nll / max(count, 1)}

@@ -12,6 +12,7 @@ from keras_ada.zoo.presets import PAPER_RESULTS
 from keras_ada.zoo.presets import SCALES
 from keras_ada.zoo.registry import build
 from keras_ada.zoo.registry import config
+from keras_ada.zoo.registry import context_length
 from keras_ada.zoo.registry import describe
 from keras_ada.zoo.registry import kind
 from keras_ada.zoo.registry import load
@@ -26,6 +27,7 @@ __all__ = [
     "SCALES",
     "build",
     "config",
+    "context_length",
     "describe",
     "kind",
     "load",

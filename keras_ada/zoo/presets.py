@@ -171,23 +171,36 @@ SIZES = {
     },
 }
 
-# Training defaults per scale: global batch size and excerpt length (timesteps of
-# the sequence a model trains on) are not given by the paper; steps are (500,000
-# for ADAs, 200,000 for unconditional WaveNets, `wavenet_steps`).
+# Training defaults per scale: global batch size and excerpt length (scored
+# timesteps of the sequence a model trains on, after a context of one receptive
+# field) are not given by the paper; steps are (500,000 for ADAs, 200,000 for
+# unconditional WaveNets, `wavenet_steps`). `ema_momentum` is the Polyak averaging
+# decay: the average spans about 1 / (1 - ema_momentum) steps, a few percent of
+# the run. Unconditional WaveNets on audio score `length = receptive field` steps
+# per excerpt instead (see `registry.training_defaults`), so that the very large
+# WaveNet's excerpts are twice as long as the large one's, as in the paper.
 TRAINING = {
     "paper": {
         "batch_size": 32,
         "length": 16384,
         "steps": 500_000,
         "wavenet_steps": 200_000,
+        "ema_momentum": 0.9999,
     },
     "small": {
         "batch_size": 16,
         "length": 8192,
         "steps": 50_000,
         "wavenet_steps": 20_000,
+        "ema_momentum": 0.999,
     },
-    "tiny": {"batch_size": 8, "length": 512, "steps": 200, "wavenet_steps": 200},
+    "tiny": {
+        "batch_size": 8,
+        "length": 512,
+        "steps": 200,
+        "wavenet_steps": 200,
+        "ema_momentum": 0.95,
+    },
 }
 
 PRESETS = {

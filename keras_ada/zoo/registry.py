@@ -78,17 +78,51 @@ def kind(name: str) -> str:
 
 
 def training_defaults(name: str, scale: str = "paper") -> dict:
-    """Returns the default `batch_size`, excerpt `length` and `steps` of a model.
+    """Returns the default training set-up of a model (name or row id).
 
-    Unconditional WaveNets (and stacks' priors) train for fewer steps than ADAs,
-    as in the paper (200,000 and 500,000 at paper scale).
+    Keys: `batch_size`; `context`, the leading steps of an excerpt that are
+    context only (the receptive field of the causal model, see
+    `context_length`); `length`, the scored steps after it (the training
+    excerpts are `context + length` steps of the modelled sequence); `steps`;
+    `ema_momentum`, the Polyak averaging decay. Unconditional WaveNets train
+    for fewer steps than ADAs, as in the paper (200,000 and 500,000 at paper
+    scale), and those on audio score `length = context` steps: excerpts of
+    12288 steps for the large WaveNet, twice as long (24576) for the very large
+    one, 98304 for the thin one.
     """
     _check_scale(scale)
     defaults = dict(TRAINING[scale])
     wavenet_steps = defaults.pop("wavenet_steps")
-    if kind(name) == "wavenet":
+    model_config = config(name, scale)
+    if model_config["kind"] == "stack":
+        raise ValueError(
+            "Training defaults are per model: give a level of the stack "
+            f"({[level['name'] for level in model_config['levels']]} or "
+            f"{model_config['prior']['name']!r}). Received: name={name!r}"
+        )
+    defaults["context"] = context_length(model_config)
+    if model_config["kind"] == "wavenet":
         defaults["steps"] = wavenet_steps
+        if model_config["input_format"] != "embedding":
+            defaults["length"] = defaults["context"]
     return defaults
+
+
+def context_length(model_config: dict) -> int:
+    """Context steps of a training excerpt of a WaveNet or ADA configuration.
+
+    A WaveNet's receptive field; for an ADA, its local model's, rounded up to a
+    whole number of codes (the non-causal encoder and modulator see padding at
+    both ends of any excerpt; their receptive field is not counted).
+    """
+    if model_config["kind"] == "wavenet":
+        return _receptive_field(model_config)
+    hop = model_config["hop"]
+    return -(-_receptive_field(model_config["local_model"]) // hop) * hop
+
+
+def _receptive_field(sizes):
+    return sizes["repeats"] * (sizes["kernel_size"] - 1) * 2 ** sizes["stages"]
 
 
 def config(name: str, scale: str = "paper", **overrides) -> dict:
