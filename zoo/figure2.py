@@ -89,7 +89,7 @@ def main():
     import keras
 
     from keras_ada.evaluation.evaluate import read_recordings
-    from keras_ada.models.stack import encode_levels
+    from keras_ada.models import Stack
 
     keras.utils.set_random_seed(args.seed)
     os.makedirs(args.output, exist_ok=True)
@@ -101,7 +101,7 @@ def main():
     }
     codes = {
         split: [
-            encode_levels([ada], s[None, : len(s) // ada.hop * ada.hop])[0]
+            Stack([ada]).codes_for_level(s[None, : len(s) // ada.hop * ada.hop], 1)[0]
             for s in recordings
         ]
         for split, recordings in audio.items()

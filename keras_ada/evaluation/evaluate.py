@@ -20,14 +20,15 @@ import os
 import keras
 import numpy as np
 
+from keras_ada.audio import SAMPLE_RATE
+from keras_ada.audio import mu_law_encode
+from keras_ada.audio import pcm16_to_unit
 from keras_ada.evaluation.perplexity import per_second_perplexity
 from keras_ada.evaluation.perplexity import pooled_perplexity
 from keras_ada.models.ada import ADA
-from keras_ada.models.stack import STACK_FILE
 from keras_ada.models.stack import Stack
-from keras_ada.models.stack import encode_levels
+from keras_ada.models.stack_directory import STACK_FILE
 
-SAMPLE_RATE = 16000
 DEFAULT_WINDOW = 4096  # audio samples scored per window, at least
 
 
@@ -151,7 +152,7 @@ def evaluate_level(levels, model, recordings, length=None, batch_size=8) -> dict
     window = (context + length) * input_hop
     total, count = 0.0, 0
     for batch in _batches(consecutive_windows(recordings, window), batch_size):
-        sequence = encode_levels(levels, batch)
+        sequence = encode_through(levels, batch)
         outputs = model.predict_on_batch(sequence)
         logits = outputs["logits"] if isinstance(outputs, dict) else outputs
         nll = token_nll(np.asarray(logits)[:, context:], sequence[:, context:])
@@ -166,7 +167,7 @@ def evaluate_level(levels, model, recordings, length=None, batch_size=8) -> dict
         code_hop = input_hop * model.hop
         second = SAMPLE_RATE // code_hop * code_hop
         codes = [
-            encode_levels(levels + [model], batch)
+            encode_through(levels + [model], batch)
             for batch in _batches(consecutive_windows(recordings, second), batch_size)
         ]
         if not codes:
@@ -180,6 +181,13 @@ def evaluate_level(levels, model, recordings, length=None, batch_size=8) -> dict
         )
         results["perplexity_pooled"] = pooled_perplexity(codes, model.num_codes)
     return results
+
+
+def encode_through(levels, audio):
+    """The codes of the last of `levels` (bottom first) for audio; `audio` if none."""
+    if not levels:
+        return np.asarray(audio)
+    return Stack(levels).codes_for_level(audio, len(levels))
 
 
 def consecutive_windows(recordings, window: int):
@@ -200,7 +208,7 @@ def read_recordings(split, data_dir, config, seconds=None):
     remaining = None if seconds is None else int(seconds * SAMPLE_RATE)
     for recording in data.recordings(split, data_dir=data_dir, config=config):
         audio = np.asarray(recording["audio"]).reshape(-1)
-        classes = np.asarray(data.mu_law_encode(audio / 32768.0)).astype("int32")
+        classes = mu_law_encode(pcm16_to_unit(audio, xp=np), xp=np).astype("int32")
         if remaining is not None:
             classes = classes[:remaining]
             remaining -= len(classes)

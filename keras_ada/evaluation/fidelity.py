@@ -41,7 +41,8 @@ original's average spectrum, what a decoder that ignores its codes produces.
 import numpy as np
 from scipy import signal
 
-SAMPLE_RATE = 16000
+from keras_ada.audio import SAMPLE_RATE
+
 FRAME_SECONDS = 0.064
 HOP_SECONDS = 0.016
 NUM_MEL_BANDS = 64

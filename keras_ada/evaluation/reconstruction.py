@@ -9,10 +9,10 @@ score no better than that has kept nothing of the music.
 
 import numpy as np
 
+from keras_ada.audio import SAMPLE_RATE
+from keras_ada.audio import mu_law_decode
 from keras_ada.evaluation import fidelity
-from keras_ada.evaluation.evaluate import SAMPLE_RATE
 from keras_ada.evaluation.evaluate import consecutive_windows
-from keras_ada.ops import mu_law_decode
 
 
 def held_out_excerpts(recordings, count: int, seconds: float, hop: int):

@@ -9,12 +9,12 @@ import json
 import os
 import shutil
 
+from keras_ada.audio import SAMPLE_RATE
 from keras_ada.evaluation.table import HEADER
 from keras_ada.evaluation.table import markdown_lines
 from keras_ada.report.curves import plot_curves
 from keras_ada.report.curves import read_scalars
 
-SAMPLE_RATE = 16000
 STYLE = (
     "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
     "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;"
@@ -88,8 +88,8 @@ def _run_section(run, output, key):
 
 
 def _audio_section(directory, output, key):
-    from keras_ada.sampling.audio import read_audio
-    from keras_ada.sampling.audio import save_spectrogram
+    from keras_ada.audio import read_audio
+    from keras_ada.audio import save_spectrogram
 
     names = sorted(name for name in os.listdir(directory) if name.endswith(".wav"))
     originals = {
@@ -117,9 +117,7 @@ def _audio_section(directory, output, key):
         for name in files:
             copy = f"{key}_{name}"
             shutil.copyfile(os.path.join(directory, name), os.path.join(output, copy))
-            waveforms[name[:-4]] = read_audio(
-                os.path.join(directory, name), SAMPLE_RATE
-            )
+            waveforms[name[:-4]] = read_audio(os.path.join(directory, name))
             parts.append(
                 f"<p>{html.escape(name)}<br><audio controls preload='metadata' "
                 f"src='{copy}'></audio></p>"

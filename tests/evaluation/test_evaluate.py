@@ -60,7 +60,7 @@ def test_nll_of_one_window_equals_a_hand_computation(recordings):
 
 
 def test_cli_writes_json_and_markdown(tmp_path, recordings, monkeypatch):
-    model = zoo.build_model(zoo.load("1.1", scale="tiny"))
+    model = build_model(zoo.load("1.1", scale="tiny"))
     path = str(tmp_path / "model.keras")
     model.save(path)
     module = importlib.import_module("keras_ada.evaluation.evaluate")

@@ -9,9 +9,9 @@ import tempfile
 import numpy as np
 import pytest
 
+from keras_ada.audio import write_wav
 from keras_ada.evaluation import write_results
 from keras_ada.report import write_report
-from keras_ada.sampling.audio import write_wav
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
