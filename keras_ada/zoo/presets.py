@@ -6,7 +6,10 @@ Three layers of data, read by `keras_ada.zoo.registry`:
   appendix A exactly; `"small"` keeps the paper's receptive fields with narrower
   layers (one GPU); `"tiny"` keeps the topology (input formats, hops, quantisers,
   the order of the receptive fields) with a few narrow blocks, so that a model
-  trains on a CPU in seconds.
+  trains on a CPU in seconds. `"demo"` sits between them, sized for `keras-ada
+  demo` (minutes on a 2-core CPU): twice tiny's widths, conditioning stacks
+  whose receptive field covers a note's period, and code-level local models of
+  one repeat, so that their short receptive field makes them read the codes.
 - `PRESETS[name]`: what makes a row a row (kind, quantiser, input format, hop,
   receptive field of a code-level local model, levels of a hierarchy).
 - `PAPER_RESULTS[row]`: the numbers the paper reports, to print beside ours.
@@ -25,7 +28,7 @@ Choices the paper leaves open (documented in `zoo/README.md`):
   `beta=0.25`; AMAE `nu=0.1`, the paper's value).
 """
 
-SCALES = ("paper", "small", "tiny")
+SCALES = ("paper", "small", "demo", "tiny")
 
 NUM_CLASSES = 256  # 8-bit mu-law audio
 NUM_CODES = 256  # 8-bit codes
@@ -124,6 +127,55 @@ SIZES = {
         "code_dim": 64,
         "embedding_dim": 64,
     },
+    "demo": {
+        # Local model as tiny's (receptive field 31 samples, under most note
+        # periods, so that pitch must come through the codes), twice as wide.
+        "local_model": {
+            "repeats": 2,
+            "stages": 4,
+            "kernel_size": 2,
+            "residual_channels": 32,
+            "inner_channels": 16,
+        },
+        # Encoder and modulator: 5 stages of filter 3, receptive field 63 steps.
+        "conditioning": {
+            "repeats": 1,
+            "stages": 5,
+            "kernel_size": 3,
+            "residual_channels": 32,
+            "inner_channels": 32,
+        },
+        # One repeat: a code-level decoder sees 2^stages codes of its own past.
+        "code_local_model": {
+            "repeats": 1,
+            "kernel_size": 2,
+            "residual_channels": 32,
+            "inner_channels": 16,
+        },
+        "large_wavenet": {
+            "repeats": 1,
+            "stages": 5,
+            "kernel_size": 3,
+            "residual_channels": 32,
+            "inner_channels": 32,
+        },
+        "very_large_wavenet": {
+            "repeats": 2,
+            "stages": 5,
+            "kernel_size": 3,
+            "residual_channels": 32,
+            "inner_channels": 32,
+        },
+        "thin_wavenet": {
+            "repeats": 1,
+            "stages": 7,
+            "kernel_size": 3,
+            "residual_channels": 16,
+            "inner_channels": 16,
+        },
+        "code_dim": 32,
+        "embedding_dim": 32,
+    },
     "tiny": {
         "local_model": {
             "repeats": 2,
@@ -200,6 +252,13 @@ TRAINING = {
         "steps": 200,
         "wavenet_steps": 200,
         "ema_momentum": 0.95,
+    },
+    "demo": {
+        "batch_size": 8,
+        "length": 512,
+        "steps": 2000,
+        "wavenet_steps": 400,
+        "ema_momentum": 0.99,
     },
 }
 

@@ -124,13 +124,27 @@ def test_smaller_scales_keep_the_topology():
     assert small.receptive_field == zoo.load("3.7").receptive_field
 
 
+def test_demo_scale_keeps_the_topology_and_widens_the_conditioning():
+    for name in zoo.names():
+        paper, demo = zoo.config(name), zoo.config(name, scale="demo")
+        for key in ("kind", "hop", "input_format"):
+            assert paper.get(key) == demo.get(key)
+    level1, level2 = zoo.load("3.7", scale="demo").models[:2]
+    assert level1.local_model.receptive_field == 32
+    assert (
+        level1.encoder.receptive_field
+        > zoo.load("1.2", scale="tiny").encoder.receptive_field
+    )
+    assert level2.local_model.receptive_field == 32
+
+
 def test_unknown_name_lists_the_valid_names_and_rows():
     with pytest.raises(ValueError, match="vqvae_amae_wavenet.*'3.7'"):
         zoo.load("vqvae_hop9")
 
 
 def test_bad_scale_and_overrides_fail_with_the_valid_choices():
-    with pytest.raises(ValueError, match=r"\('paper', 'small', 'tiny'\)"):
+    with pytest.raises(ValueError, match=r"\('paper', 'small', 'demo', 'tiny'\)"):
         zoo.load("1.2", scale="huge")
     with pytest.raises(
         ValueError, match=r"Expected one of \[.*'hop'.*\]. Received: hops=16"
