@@ -24,9 +24,7 @@ class ResumableCheckpoint(keras.callbacks.Callback):
     consistent checkpoint, and the last two are kept. `restore(model)` loads
     the latest one, or the one before it (with a warning) when the latest is
     unreadable (say truncated on disk), and returns the number of steps done:
-    `fit(initial_epoch=steps_done // steps_per_epoch)` continues the run. The
-    model's learning rate is kept, not restored: a run resumed with a lower
-    learning rate uses it.
+    `fit(initial_epoch=steps_done // steps_per_epoch)` continues the run.
 
     The weights saved are the live ones, never the averages: put this callback
     before any callback that swaps the averaged weights into the model at the
@@ -72,7 +70,6 @@ class ResumableCheckpoint(keras.callbacks.Callback):
             return 0
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
-        learning_rate = _learning_rate(model)
         candidates = [state, *([state["previous"]] if state.get("previous") else [])]
         for index, candidate in enumerate(candidates):
             path = os.path.join(self.directory, candidate["weights"])
@@ -90,8 +87,6 @@ class ResumableCheckpoint(keras.callbacks.Callback):
                     stacklevel=2,
                 )
                 continue
-            if learning_rate is not None:
-                model.optimizer.learning_rate.assign(learning_rate)
             return _steps_done(candidate)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -122,11 +117,3 @@ def _steps_done(state) -> int:
     if "steps_per_epoch" not in state:  # Written before it was recorded.
         return int(state["step"])
     return int(state["epoch"]) * int(state["steps_per_epoch"])
-
-
-def _learning_rate(model):
-    """The value of the optimizer's learning-rate variable (None for a schedule)."""
-    rate = getattr(model.optimizer, "learning_rate", None)
-    if isinstance(rate, keras.Variable):
-        return keras.ops.convert_to_numpy(rate)
-    return None

@@ -36,6 +36,7 @@ def train(
     callbacks=(),
     log_every: int = 10,
     divergence=None,
+    learning_rate: float | None = None,
 ):
     """Trains a model for `steps` steps in one `fit`, resuming a killed run.
 
@@ -73,6 +74,9 @@ def train(
         divergence: the `StopOnDivergence` callback that stops a diverging
             run (raising `TrainingDiverged`) before its weights are saved;
             defaults to `StopOnDivergence()`.
+        learning_rate: optional learning rate that replaces the one a resumed
+            run restores from its checkpoint (to resume a diverged run more
+            gently).
 
     The chief holds a `RunLock` on `output_dir` while it trains: a second run
     on the same directory raises `RunLocked`. A finished run extended with a
@@ -101,6 +105,8 @@ def train(
         build_model(model)
         model.optimizer.build(model.trainable_variables)
         steps_done = checkpoint.restore(model)
+        if learning_rate:
+            model.optimizer.learning_rate.assign(learning_rate)
         interval = math.gcd(interval, steps_done)
         epochs_done = steps_done // interval
         if steps_done >= steps and os.path.exists(final_model):
