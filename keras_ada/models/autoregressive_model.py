@@ -4,6 +4,8 @@ import keras
 from keras import ops
 from keras.src.losses.loss import scale_loss_for_distribution
 
+from keras_ada.input_checks import check_classes
+
 PAPER_LEARNING_RATE = 2e-4
 
 
@@ -16,12 +18,22 @@ class AutoregressiveModel(keras.Model):
     negative log-likelihood of the input sequence in nats per timestep, plus any
     losses the layers add (commitment, diversity); it is logged as `nll`.
     Training needs no targets: `fit(x)` on integer sequences of shape
-    `(batch, time)` is self-supervised.
+    `(batch, time)` is self-supervised. NumPy inputs of `fit` and of a call
+    are checked to be such sequences (`keras_ada.input_checks`).
     """
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.nll_tracker = keras.metrics.Mean(name="nll")
+
+    def __call__(self, inputs, *args, **kwargs):
+        check_classes("inputs", inputs, self.num_classes, type(self).__name__)
+        return super().__call__(inputs, *args, **kwargs)
+
+    def fit(self, x=None, *args, **kwargs):
+        """`keras.Model.fit`, after checking NumPy classes `x` once."""
+        check_classes("x", x, self.num_classes, f"{type(self).__name__}.fit")
+        return super().fit(x, *args, **kwargs)
 
     def compile(self, optimizer=None, **kwargs):
         """Configures training; `optimizer=None` gives the paper's Adam + Polyak."""
