@@ -41,6 +41,12 @@ def check_arguments(args):
             raise UserError(f"{_option(name)} must be >= 0. Received: {value}")
     if getattr(args, "output", None):
         check_writable_directory(args.output)
+    for path in getattr(args, "codes_from", None) or []:
+        if not os.path.isfile(path):
+            raise UserError(f"--codes-from {path}: no such file.")
+    model = getattr(args, "model", None)
+    if model and model.endswith(".keras") and not os.path.isfile(model):
+        raise UserError(f"{model}: no such file.")
     data_dir = getattr(args, "data_dir", None)
     if data_dir and not os.path.isdir(data_dir):
         raise UserError(f"--data-dir {data_dir}: no such directory.")

@@ -48,3 +48,12 @@ def test_valid_classes_pass_and_encode_returns_numpy(model):
     if hasattr(model, "encode"):
         codes = model.encode(classes)
         assert isinstance(codes, np.ndarray) and codes.shape == (2, 64 // model.hop)
+
+
+def test_stack_samples_classes_or_audio():
+    stack = zoo.load("vqvae_amae_wavenet", scale="tiny")
+    seconds = stack.hop / 16000
+    classes = stack.sample(seconds, seed=0)
+    audio = stack.sample_audio(seconds, seed=0)
+    assert classes.dtype == np.int32 and audio.dtype == np.float32
+    assert audio.shape == classes.shape and np.abs(audio).max() <= 1.0

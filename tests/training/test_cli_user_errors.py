@@ -27,6 +27,8 @@ def one_line_error(capsys, argv, command):
         (["train", "vqvae_hop8", "--steps", "-5"], "--steps must be positive"),
         (["sample", "vqvae_hop8", "--seconds", "0"], "--seconds must be positive"),
         (["train", "vqvae_hop8", "--data-dir", "missing-data"], "no such directory"),
+        (["sample", "missing/model.keras"], "missing/model.keras: no such file"),
+        (["train", "codes_amae_rf64", "--codes-from", "a.keras"], "no such file"),
     ],
 )
 def test_bad_arguments_are_rejected_before_any_work(capsys, tmp_path, argv, message):
