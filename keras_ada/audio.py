@@ -161,8 +161,11 @@ def write_wav(path: str, waveform, sample_rate: int = SAMPLE_RATE):
     """Writes a waveform `(time,)` in [-1, 1] as 16-bit PCM WAV (clipped)."""
     import soundfile
 
+    from keras_ada.io_utils import atomic_path
+
     waveform = np.clip(np.asarray(waveform, "float32"), -1.0, 1.0)
-    soundfile.write(path, waveform, sample_rate, subtype="PCM_16")
+    with atomic_path(path) as temporary:
+        soundfile.write(temporary, waveform, sample_rate, subtype="PCM_16")
 
 
 def save_spectrogram(path: str, waveforms: dict, sample_rate: int = SAMPLE_RATE):

@@ -12,6 +12,9 @@ import importlib
 import os
 import sys
 
+from keras_ada.cli.checks import check_arguments
+from keras_ada.cli.checks import is_user_error
+
 COMMANDS = ("train", "sample", "reconstruct", "demo", "evaluate", "report")
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -28,6 +31,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
         "--backend",
         choices=BACKENDS,
         help="Keras backend (default: $KERAS_BACKEND, else Keras' own default).",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of any error"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="command", required=True)
     runners = {}
@@ -52,7 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         # Importing keras_ada imported Keras: start again on the chosen backend.
         os.environ["KERAS_BACKEND"] = args.backend
         os.execv(sys.executable, [sys.executable, "-m", "keras_ada", *sys.argv[1:]])
-    status = runners[args.command].run(args)
+    try:
+        check_arguments(args)
+        status = runners[args.command].run(args)
+    except Exception as error:
+        if args.debug or not is_user_error(error):
+            raise
+        print(f"keras-ada {args.command}: error: {error}", file=sys.stderr)
+        return 1
     return 0 if status is None else int(status)
 
 

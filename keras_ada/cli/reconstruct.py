@@ -18,6 +18,10 @@ Writes, per file, `<name>_original.wav`, `<name>_reconstruction.wav` and
 
 import argparse
 import os
+import sys
+
+from keras_ada.cli.checks import UserError
+from keras_ada.cli.checks import check_audio_file
 
 
 def add_parser(subparsers):
@@ -51,11 +55,20 @@ def add_parser(subparsers):
 
 
 def run(args):
+    readable = []
+    for path in args.audio:
+        try:
+            check_audio_file(path)
+            readable.append(path)
+        except UserError as error:
+            print(f"keras-ada reconstruct: error: {error}", file=sys.stderr)
+    if not readable:
+        return 1
+
     import keras
     import numpy as np
 
     from keras_ada.audio import SAMPLE_RATE
-    from keras_ada.audio import AudioFileError
     from keras_ada.audio import mu_law_decode
     from keras_ada.audio import mu_law_encode
     from keras_ada.audio import read_audio
@@ -95,17 +108,18 @@ def run(args):
         raise SystemExit(
             f"{args.model} is a {type(model).__name__}: give a stack or an ADA."
         )
-    os.makedirs(args.output, exist_ok=True)
-    for path in args.audio:
-        try:
-            waveform = read_audio(path, args.offset, args.seconds)
-        except AudioFileError as error:
-            raise SystemExit(str(error)) from error
+    done = 0
+    for path in readable:
+        waveform = read_audio(path, args.offset, args.seconds)
         waveform = waveform[: len(waveform) // hop * hop]
         if not len(waveform):
-            raise SystemExit(
-                f"{path}: shorter than one code ({hop} samples) after the offset."
+            print(
+                f"keras-ada reconstruct: error: {path}: shorter than one code "
+                f"({hop} samples) after the offset.",
+                file=sys.stderr,
             )
+            continue
+        os.makedirs(args.output, exist_ok=True)
         classes = keras.ops.convert_to_numpy(mu_law_encode(waveform[None]))
         reconstruction = reconstruct(classes)
         waveforms = {
@@ -127,4 +141,5 @@ def run(args):
             f"{path}: {len(waveform) / SAMPLE_RATE:.2f} s reconstructed ({equal:.1%} of "
             f"the mu-law classes equal the original); written to {args.output}"
         )
-    return 0
+        done += 1
+    return 0 if done == len(args.audio) else 1

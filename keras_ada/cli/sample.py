@@ -16,7 +16,6 @@ Writes, per sample, `sample_<i>.wav` (16-bit PCM at 16 kHz) and `sample_<i>.png`
 """
 
 import argparse
-import json
 import os
 import time
 
@@ -86,6 +85,7 @@ def run(args):
     from keras_ada.audio import mu_law_decode
     from keras_ada.audio import save_spectrogram
     from keras_ada.audio import write_wav
+    from keras_ada.io_utils import write_json
     from keras_ada.models import Stack
     from keras_ada.models import WaveNet
 
@@ -134,8 +134,7 @@ def run(args):
         sample_rate=args.sample_rate,
         sampling_seconds=round(elapsed, 3),
     )
-    with open(os.path.join(args.output, "samples.json"), "w") as file:
-        json.dump(settings, file, indent=2)
+    write_json(os.path.join(args.output, "samples.json"), settings)
     print(
         f"Wrote {len(waveforms)} samples of {settings['seconds']:.2f} s to {args.output} "
         f"(sampled in {elapsed:.1f} s)."

@@ -93,6 +93,13 @@ def add_parser(subparsers):
         "--eval-steps", type=int, default=10, help="evaluation batches per checkpoint"
     )
     parser.add_argument(
+        "--max-loss-ratio",
+        type=float,
+        default=1000.0,
+        help="stop when the loss exceeds this multiple of its recent level (a NaN "
+        "loss always stops the run)",
+    )
+    parser.add_argument(
         "--set",
         action="append",
         default=[],
@@ -116,6 +123,7 @@ def run(args):
     from keras_ada import data
     from keras_ada import training
     from keras_ada import zoo
+    from keras_ada.training.divergence import StopOnDivergence
 
     keras.utils.set_random_seed(args.seed)
     name = zoo.resolve(args.model)
@@ -181,6 +189,8 @@ def run(args):
         distribution=distribution,
         final_model=plan["final_model"],
         verbose=args.verbose,
+        learning_rate=args.learning_rate,
+        divergence=StopOnDivergence(args.max_loss_ratio),
     )
     metrics_path = os.path.join(plan["work_dir"], "metrics.json")
     if history is None and os.path.exists(metrics_path):

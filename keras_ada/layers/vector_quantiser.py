@@ -49,6 +49,20 @@ class VectorQuantiser(keras.layers.Layer):
     of each assignment is the update a single replica would make with the
     whole global batch.
 
+    Codebook restarts (`restart_unused`, beyond the paper): after the
+    update, every code whose cluster frequency `F_i` has fallen below
+    `restart_unused / num_codes` is re-initialised with a query vector of
+    the current batch (the one at index `(7919 * i + offset) mod N`, an
+    offset given by `seed` and the number of restarts so far), and its
+    frequency is reset to `1 / num_codes` before `F` is renormalised to sum
+    to one. As the layer keeps the codebook itself rather than a moving sum,
+    resetting both statistics means that the next update moves the new code
+    like any other instead of pulling it back to its old value, and the code
+    is not restarted again before its usage has had time to build up. Under
+    data parallelism the rule picks the same index on every replica and the
+    restarted code is the mean of the replicas' vectors, as every update is.
+    The number of codes restarted so far is the weight `restart_count`.
+
     Initialisation: the codebook is drawn from a uniform variance-scaling
     initializer (variance `1 / code_dim` per component, so code vectors have
     norm about one, as in Sonnet) seeded with `seed`, and `F_i = 1 /
@@ -71,7 +85,13 @@ class VectorQuantiser(keras.layers.Layer):
         epsilon: Positive float, the Laplace smoothing of the cluster
             frequencies (which sum to one), keeping the update finite and
             damped for rarely used codes.
-        seed: Optional integer, the seed of the codebook initializer.
+        seed: Optional integer, the seed of the codebook initializer and of
+            the choice of the vectors that restart unused codes.
+        restart_unused: Optional float in `(0, 1]`. When given, codes used
+            less than this fraction of a uniform share (`F_i <
+            restart_unused / num_codes`) are restarted from the encoder
+            outputs of the batch during training; `None` (the default, the
+            paper's set-up) never restarts codes.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
 
     Call arguments:
@@ -106,6 +126,7 @@ class VectorQuantiser(keras.layers.Layer):
         beta=0.25,
         epsilon=1e-5,
         seed=None,
+        restart_unused=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -128,12 +149,18 @@ class VectorQuantiser(keras.layers.Layer):
             raise ValueError(
                 f"Argument `seed` must be an integer or None. Received: seed={seed}"
             )
+        if restart_unused is not None and not 0.0 < restart_unused <= 1.0:
+            raise ValueError(
+                "Argument `restart_unused` must be None or in (0, 1]. "
+                f"Received: restart_unused={restart_unused}"
+            )
         self.num_codes = num_codes
         self.code_dim = code_dim
         self.alpha = alpha
         self.beta = beta
         self.epsilon = epsilon
         self.seed = seed
+        self.restart_unused = restart_unused
         self.input_spec = keras.layers.InputSpec(min_ndim=2, axes={-1: code_dim})
 
     def build(self, input_shape):
@@ -157,6 +184,16 @@ class VectorQuantiser(keras.layers.Layer):
             autocast=False,
             aggregation="mean",
         )
+        if self.restart_unused is not None:
+            self.restart_count = self.add_weight(
+                name="restart_count",
+                shape=(),
+                initializer="zeros",
+                dtype="float32",
+                trainable=False,
+                autocast=False,
+                aggregation="mean",
+            )
 
     def distances(self, inputs):
         """Squared Euclidean distances `(..., num_codes)` to every code."""
@@ -218,6 +255,26 @@ class VectorQuantiser(keras.layers.Layer):
         codebook = ops.convert_to_tensor(self.codebook)
         step = batch_sum - batch_frequency[:, None] * codebook
         self.codebook.assign(codebook + self.alpha * step / smoothed[:, None])
+        if self.restart_unused is not None:
+            self._restart_unused_codes(queries)
+
+    def _restart_unused_codes(self, queries):
+        frequency = ops.convert_to_tensor(self.cluster_frequency)
+        unused = frequency < self.restart_unused / self.num_codes
+        offset = ops.cast(self.restart_count, "int32") * 613 + (self.seed or 0) % 7919
+        rows = ops.mod(
+            ops.arange(self.num_codes, dtype="int32") * 7919 + offset,
+            ops.shape(queries)[0],
+        )
+        codebook = ops.convert_to_tensor(self.codebook)
+        self.codebook.assign(
+            ops.where(unused[:, None], ops.take(queries, rows, axis=0), codebook)
+        )
+        frequency = ops.where(unused, 1.0 / self.num_codes, frequency)
+        self.cluster_frequency.assign(frequency / ops.sum(frequency))
+        self.restart_count.assign(
+            self.restart_count + ops.sum(ops.cast(unused, "float32"))
+        )
 
     def get_config(self):
         config = super().get_config()
@@ -228,5 +285,6 @@ class VectorQuantiser(keras.layers.Layer):
             beta=self.beta,
             epsilon=self.epsilon,
             seed=self.seed,
+            restart_unused=self.restart_unused,
         )
         return config

@@ -1,8 +1,10 @@
 """The autoregressive discrete autoencoder (ADA), paper section 3."""
 
 import keras
+import numpy as np
 
 from keras_ada import sampling
+from keras_ada.input_checks import check_classes
 from keras_ada.layers.perplexity import codebook_perplexity
 from keras_ada.models.autoregressive_model import AutoregressiveModel
 
@@ -121,8 +123,16 @@ class ADA(AutoregressiveModel):
         return {"logits": logits, "codes": codes}
 
     def encode(self, inputs):
-        """Encodes integer sequences `(batch, time)` to codes `(batch, time // hop)`."""
-        return self.quantiser.encode(self.encoder(inputs))
+        """Encodes integer sequences `(batch, time)` to codes `(batch, time // hop)`.
+
+        A NumPy input is checked and gives int32 NumPy codes; a tensor gives a
+        tensor.
+        """
+        check_classes("inputs", inputs, self.num_classes, "ADA.encode")
+        codes = self.quantiser.encode(self.encoder(inputs))
+        if isinstance(inputs, np.ndarray):
+            return keras.ops.convert_to_numpy(codes)
+        return codes
 
     def condition(self, codes):
         """Local-model biases `(batch, codes * hop, channels)` for a code sequence."""

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_ada.input_checks import check_classes
+
 PAPER_LEARNING_RATE = 2e-4
 
 
@@ -21,7 +23,8 @@ class AutoregressiveModel(keras.Model):
     `context_length + length` steps is scored on its last `length` steps, whose
     whole receptive field is real data; the first `context_length` predictions,
     which see the zero padding before the excerpt, count nothing. Subclasses
-    define `context_length`.
+    define `context_length`. NumPy inputs of `fit` and of a call
+    are checked to be such sequences (`keras_ada.input_checks`).
     """
 
     @property
@@ -32,6 +35,15 @@ class AutoregressiveModel(keras.Model):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.nll_tracker = keras.metrics.Mean(name="nll")
+
+    def __call__(self, inputs, *args, **kwargs):
+        check_classes("inputs", inputs, self.num_classes, type(self).__name__)
+        return super().__call__(inputs, *args, **kwargs)
+
+    def fit(self, x=None, *args, **kwargs):
+        """`keras.Model.fit`, after checking NumPy classes `x` once."""
+        check_classes("x", x, self.num_classes, f"{type(self).__name__}.fit")
+        return super().fit(x, *args, **kwargs)
 
     def compile(self, optimizer=None, ema_momentum=0.99, **kwargs):
         """Configures training; `optimizer=None` gives the paper's Adam + Polyak.

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 
 from keras_ada import sampling
+from keras_ada.audio import mu_law_decode
 from keras_ada.models.ada import ADA
 from keras_ada.models.building import build_model
 from keras_ada.models.stack_directory import StackDirectory
@@ -148,7 +149,9 @@ class Stack:
         seed: int | None = None,
         **kwargs,
     ):
-        """Samples audio top down: the prior's codes, then every level's decoder.
+        """Samples mu-law classes top down: the prior's codes, then each level.
+
+        `sample_audio` gives the waveform in [-1, 1] instead.
 
         Args:
             seconds: duration at 16 kHz, rounded up to whole top-level codes.
@@ -181,6 +184,22 @@ class Stack:
             seed=seed,
             **kwargs,
         )
+
+    def sample_audio(
+        self,
+        seconds: float,
+        batch_size: int = 1,
+        temperatures=1.0,
+        seed: int | None = None,
+        **kwargs,
+    ) -> np.ndarray:
+        """Samples waveforms: `sample`, decoded from mu-law classes.
+
+        Takes the arguments of `sample` (but `return_codes`) and returns a
+        float32 NumPy array `(batch, time)` in [-1, 1].
+        """
+        classes = self.sample(seconds, batch_size, temperatures, seed, **kwargs)
+        return np.asarray(keras.ops.convert_to_numpy(mu_law_decode(classes)))
 
     def reconstruct(
         self,

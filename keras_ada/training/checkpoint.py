@@ -2,8 +2,11 @@
 
 import json
 import os
+import warnings
 
 import keras
+
+from keras_ada import io_utils
 
 STATE_FILE = "state.json"
 
@@ -15,11 +18,13 @@ class ResumableCheckpoint(keras.callbacks.Callback):
     (`steps_per_epoch` steps each). At the end of each epoch the callback writes
     the model's weights together with the optimizer's state (its step counter,
     Adam moments and the Polyak averages of the weights) to
-    `epoch_<n>.weights.h5`, then records it in `state.json`, replaced
-    atomically, and removes the previous file: a run killed at any moment
-    leaves a consistent checkpoint. `restore(model)` loads the latest one and
-    returns the number of steps done: `fit(initial_epoch=steps_done //
-    steps_per_epoch)` continues the run.
+    `epoch_<n>.weights.h5` (under a temporary name, renamed once complete),
+    then records it in `state.json`, replaced atomically, and removes the
+    checkpoint before the previous one: a run killed at any moment leaves a
+    consistent checkpoint, and the last two are kept. `restore(model)` loads
+    the latest one, or the one before it (with a warning) when the latest is
+    unreadable (say truncated on disk), and returns the number of steps done:
+    `fit(initial_epoch=steps_done // steps_per_epoch)` continues the run.
 
     The weights saved are the live ones, never the averages: put this callback
     before any callback that swaps the averaged weights into the model at the
@@ -62,7 +67,7 @@ class ResumableCheckpoint(keras.callbacks.Callback):
             return json.load(file)
 
     def restore(self, model) -> int:
-        """Loads the latest checkpoint into a built, compiled model.
+        """Loads the latest readable checkpoint into a built, compiled model.
 
         Returns:
             The number of steps already done (0 when there is no checkpoint).
@@ -72,18 +77,32 @@ class ResumableCheckpoint(keras.callbacks.Callback):
             return 0
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
-        model.load_weights(os.path.join(self.directory, state["weights"]))
-        if "steps_per_epoch" not in state:  # Written before it was recorded.
-            return int(state["step"])
-        return int(state["epoch"]) * int(state["steps_per_epoch"])
+        candidates = [state, *([state["previous"]] if state.get("previous") else [])]
+        for index, candidate in enumerate(candidates):
+            path = os.path.join(self.directory, candidate["weights"])
+            try:
+                model.load_weights(path)
+            except Exception as error:
+                if index + 1 == len(candidates):
+                    raise ValueError(
+                        f"Cannot resume: the checkpoint {path} is unreadable ({error}). "
+                        f"Remove {self.directory} to start the run again."
+                    ) from error
+                warnings.warn(
+                    f"The checkpoint {path} is unreadable ({error}); resuming from "
+                    "the one before it.",
+                    stacklevel=2,
+                )
+                continue
+            return _steps_done(candidate)
 
     def on_epoch_end(self, epoch, logs=None):
         if not self.write:
             return
-        os.makedirs(self.directory, exist_ok=True)
         previous = self.state()
         weights = f"epoch_{epoch + 1:06d}.weights.h5"
-        self.model.save_weights(os.path.join(self.directory, weights), overwrite=True)
+        with io_utils.atomic_path(os.path.join(self.directory, weights)) as temporary:
+            self.model.save_weights(temporary)
         state = {
             "epoch": epoch + 1,
             "steps_per_epoch": int(self.params["steps"]),
@@ -91,11 +110,17 @@ class ResumableCheckpoint(keras.callbacks.Callback):
             "weights": weights,
             "logs": {key: float(value) for key, value in (logs or {}).items()},
         }
-        temporary = self.state_path + ".tmp"
-        with open(temporary, "w") as file:
-            json.dump(state, file, indent=2)
-        os.replace(temporary, self.state_path)
         if previous is not None and previous["weights"] != weights:
-            stale = os.path.join(self.directory, previous["weights"])
-            if os.path.exists(stale):
-                os.remove(stale)
+            state["previous"] = {k: v for k, v in previous.items() if k != "previous"}
+        io_utils.write_json(self.state_path, state)
+        stale = (previous or {}).get("previous")
+        if stale and stale["weights"] not in (weights, previous["weights"]):
+            stale_path = os.path.join(self.directory, stale["weights"])
+            if os.path.exists(stale_path):
+                os.remove(stale_path)
+
+
+def _steps_done(state) -> int:
+    if "steps_per_epoch" not in state:  # Written before it was recorded.
+        return int(state["step"])
+    return int(state["epoch"]) * int(state["steps_per_epoch"])

@@ -1,16 +1,21 @@
 """One resumable `fit` of a model: distribution, checkpoints, TensorBoard, evaluation."""
 
-import json
+import contextlib
+import math
 import os
 import warnings
 
 import keras
 import numpy as np
 
+from keras_ada import io_utils
 from keras_ada.layers.perplexity import codebook_perplexity
 from keras_ada.models.building import build_model
 from keras_ada.training.checkpoint import ResumableCheckpoint
+from keras_ada.training.codebook_health import CodebookMonitor
 from keras_ada.training.distribution import select_distribution
+from keras_ada.training.divergence import StopOnDivergence
+from keras_ada.training.run_lock import RunLock
 from keras_ada.training.tensorboard import TensorBoard
 from keras_ada.training.tensorboard import tensorboard_available
 from keras_ada.validation import check_positive_int
@@ -31,6 +36,8 @@ def train(
     verbose="auto",
     callbacks=(),
     log_every: int = 10,
+    divergence=None,
+    learning_rate: float | None = None,
 ):
     """Trains a model for `steps` steps in one `fit`, resuming a killed run.
 
@@ -65,6 +72,17 @@ def train(
         verbose: `fit`'s verbosity (1: Keras' progress bar).
         callbacks: further callbacks.
         log_every: steps between TensorBoard's batch-level summaries.
+        divergence: the `StopOnDivergence` callback that stops a diverging
+            run (raising `TrainingDiverged`) before its weights are saved;
+            defaults to `StopOnDivergence()`.
+        learning_rate: optional learning rate that replaces the one a resumed
+            run restores from its checkpoint (to resume a diverged run more
+            gently).
+
+    The chief holds a `RunLock` on `output_dir` while it trains: a second run
+    on the same directory raises `RunLocked`. A finished run extended with a
+    larger `steps` continues from its last checkpoint (with checkpoint
+    intervals that divide both the steps done and `steps`).
 
     Returns:
         `(model, history)`; `history` is None when the run had already finished.
@@ -82,19 +100,17 @@ def train(
     checkpoint = ResumableCheckpoint(
         os.path.join(output_dir, "checkpoint"), write=distribution.is_chief
     )
-    with distribution.scope():
+    lock = RunLock(output_dir) if distribution.is_chief else contextlib.nullcontext()
+    with lock, distribution.scope():
         model = make_model()
         if getattr(model, "optimizer", None) is None:
             model.compile()
         build_model(model)
         model.optimizer.build(model.trainable_variables)
         steps_done = checkpoint.restore(model)
-        if steps_done % interval:
-            raise ValueError(
-                f"The checkpoint in {output_dir} is at step {steps_done}, which is not "
-                f"a multiple of `steps_per_checkpoint`={interval}: resume with a "
-                "divisor of it."
-            )
+        if learning_rate:
+            model.optimizer.learning_rate.assign(learning_rate)
+        interval = math.gcd(interval, steps_done)
         epochs_done = steps_done // interval
         if steps_done >= steps and os.path.exists(final_model):
             return keras.saving.load_model(final_model), None
@@ -113,6 +129,8 @@ def train(
             validation_data=validation_data,
             validation_steps=validation_steps,
             callbacks=[
+                divergence or StopOnDivergence(),
+                CodebookMonitor(),
                 checkpoint,
                 keras.callbacks.SwapEMAWeights(),
                 *logs,
@@ -120,9 +138,9 @@ def train(
             ],
             verbose=verbose,
         )
-    if distribution.is_chief:
-        os.makedirs(os.path.dirname(os.path.abspath(final_model)), exist_ok=True)
-        model.save(final_model)
+        if distribution.is_chief:
+            with io_utils.atomic_path(final_model) as temporary:
+                model.save(temporary)
     return model, history
 
 
@@ -159,10 +177,8 @@ def evaluate(model, data, steps: int) -> dict:
 
 
 def write_json(path: str, values: dict):
-    """Writes a dict of results as JSON, creating the directory."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    with open(path, "w") as file:
-        json.dump(values, file, indent=2)
+    """Writes a dict of results as strict JSON (NaN as null), atomically."""
+    io_utils.write_json(path, values)
 
 
 def _tensorboard(log_dir, log_every):

@@ -36,7 +36,7 @@ from keras_ada.zoo.presets import TRAINING
 
 # The arguments of each quantiser type, besides `num_codes`.
 QUANTISER_ARGUMENTS = {
-    "vq": ("code_dim", "alpha", "beta", "epsilon", "seed"),
+    "vq": ("code_dim", "alpha", "beta", "epsilon", "seed", "restart_unused"),
     "amae": ("nu", "projection", "epsilon"),
 }
 

@@ -151,6 +151,7 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
     assert len(history.history["loss"]) == 1 and history.epoch == [2]
     assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 6
     assert sorted(os.listdir(os.path.join(output, "checkpoint"))) == [
+        "epoch_000002.weights.h5",
         "epoch_000003.weights.h5",
         "state.json",
     ]
@@ -165,15 +166,18 @@ def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
         ]
     _, history = run(RecordStart())
     assert history is None and os.path.exists(os.path.join(output, "model.keras"))
-    with pytest.raises(ValueError, match="not a multiple of `steps_per_checkpoint`=4"):
-        training.train(
-            lambda: zoo.load("amae_hop8", scale="tiny"),
-            None,
-            steps=8,
-            output_dir=output,
-            steps_per_checkpoint=4,
-            distribution=distribution,
-        )
+    # Extended to 8 steps with another interval, the finished run continues.
+    model, history = training.train(
+        lambda: zoo.load("amae_hop8", scale="tiny"),
+        lambda done: _repeat(tones(4, 64, seed=done)),
+        steps=8,
+        output_dir=output,
+        steps_per_checkpoint=4,
+        distribution=distribution,
+        verbose=0,
+    )
+    assert history.epoch == [3]
+    assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 8
 
 
 def test_evaluate_reports_full_context_nll_and_the_perplexity_of_all_codes():

@@ -1,0 +1,89 @@
+"""Checks of command-line arguments, run before any model or TensorFlow work.
+
+A failed check raises `UserError`, which `keras_ada.cli.main` reports as one
+line, `keras-ada <command>: error: <message>`, with a non-zero exit status.
+"""
+
+import os
+import tempfile
+
+# Arguments of any command that must be positive, and those that must not be
+# negative (an option a command does not have is skipped).
+POSITIVE = ("steps", "batch_size", "checkpoint_every", "length", "seconds")
+POSITIVE_OR_UNSET = ("learning_rate", "sample_rate")
+NON_NEGATIVE = ("eval_steps", "offset")
+
+
+class UserError(Exception):
+    """A mistake in what the user asked for: reported without a traceback."""
+
+
+def is_user_error(error: Exception) -> bool:
+    """Whether `error` is reported as one line: a `UserError`, a diverged
+    training run or an output directory in use by another run."""
+    if isinstance(error, UserError):
+        return True
+    from keras_ada.training.divergence import TrainingDiverged
+    from keras_ada.training.run_lock import RunLocked
+
+    return isinstance(error, (TrainingDiverged, RunLocked))
+
+
+def check_arguments(args):
+    """Checks the arguments every command shares; raises `UserError`."""
+    for name in POSITIVE + POSITIVE_OR_UNSET:
+        value = getattr(args, name, None)
+        if value is not None and not value > 0:
+            raise UserError(f"{_option(name)} must be positive. Received: {value}")
+    for name in NON_NEGATIVE:
+        value = getattr(args, name, None)
+        if value is not None and value < 0:
+            raise UserError(f"{_option(name)} must be >= 0. Received: {value}")
+    if getattr(args, "output", None):
+        check_writable_directory(args.output)
+    for path in getattr(args, "codes_from", None) or []:
+        if not os.path.isfile(path):
+            raise UserError(f"--codes-from {path}: no such file.")
+    model = getattr(args, "model", None)
+    if model and model.endswith(".keras") and not os.path.isfile(model):
+        raise UserError(f"{model}: no such file.")
+    data_dir = getattr(args, "data_dir", None)
+    if data_dir and not os.path.isdir(data_dir):
+        raise UserError(f"--data-dir {data_dir}: no such directory.")
+
+
+def check_writable_directory(path: str):
+    """Raises `UserError` unless the directory `path` exists or can be created
+    and written; creates nothing."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UserError(f"--output {path}: exists and is not a directory.")
+    ancestor = os.path.abspath(path)
+    while not os.path.exists(ancestor):
+        ancestor = os.path.dirname(ancestor)
+    if not os.path.isdir(ancestor):
+        raise UserError(f"--output {path}: {ancestor} is not a directory.")
+    try:
+        with tempfile.TemporaryFile(dir=ancestor):
+            pass
+    except OSError as error:
+        raise UserError(
+            f"--output {path}: cannot write in {ancestor} ({error.strerror})."
+        ) from None
+
+
+def check_audio_file(path: str):
+    """Raises `UserError` unless `path` is an audio file libsndfile can read."""
+    import soundfile
+
+    if not os.path.isfile(path):
+        raise UserError(f"{path}: no such file.")
+    try:
+        soundfile.info(path)
+    except (soundfile.LibsndfileError, RuntimeError):
+        raise UserError(
+            f"{path}: not an audio file libsndfile can read (WAV, FLAC, OGG, ...)."
+        ) from None
+
+
+def _option(name):
+    return "--" + name.replace("_", "-")

@@ -1,0 +1,39 @@
+import warnings
+
+import pytest
+
+from keras_ada import zoo
+from keras_ada.training.codebook_health import CodebookMonitor
+
+
+def monitored(**quantiser):
+    model = zoo.build_model(zoo.load("vqvae_hop8", scale="tiny", quantiser=quantiser))
+    monitor = CodebookMonitor()
+    monitor.set_model(model)
+    return monitor
+
+
+def test_a_collapsed_codebook_warns_once():
+    monitor = monitored()
+    with pytest.warns(UserWarning, match="collapsed: perplexity 20.0 of 256"):
+        monitor.on_epoch_end(0, {"perplexity": 20.0})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        monitor.on_epoch_end(1, {"perplexity": 20.0})
+
+
+def test_a_healthy_codebook_does_not_warn():
+    monitor = monitored()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        monitor.on_epoch_end(0, {"perplexity": 30.0})
+
+
+def test_restarts_are_logged():
+    monitor = monitored(restart_unused=0.1)
+    logs = {"perplexity": 100.0}
+    monitor.on_epoch_end(0, logs)
+    assert logs["codebook_restarts"] == 0.0
+    logs = {"perplexity": 100.0}
+    monitored().on_epoch_end(0, logs)
+    assert "codebook_restarts" not in logs
