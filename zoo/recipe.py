@@ -114,12 +114,9 @@ def read_metrics(output: str, level: str | None, model: str) -> dict:
     if level is None:
         folder = output
     else:
-        from keras_ada import zoo
+        from keras_ada.models import StackDirectory
 
-        num_levels = len(zoo.config(model, "tiny")["levels"])
-        folder = os.path.join(
-            output, "prior" if int(level) == num_levels else f"level_{level}"
-        )
+        folder = StackDirectory(output).run_dir(int(level))
     path = os.path.join(folder, "metrics.json")
     if not os.path.exists(path):
         return {}
