@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ("train", "sample", "reconstruct", "demo")
+COMMANDS = ("train", "tune", "sample", "reconstruct", "demo")
 
 BACKENDS = ("tensorflow", "jax", "torch")
 
