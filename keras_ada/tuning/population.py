@@ -221,7 +221,12 @@ def _check(task, schedule):
 
 
 REPORTED = ("step", "alpha", "beta", "fitness", "loss", "nll", "perplexity")
-DIGESTS = ("state_digest", "codebook_digest", "restored_digest")
+DIGESTS = (
+    "state_digest",
+    "codebook_digest",
+    "restored_state_digest",
+    "restored_codebook_digest",
+)
 
 
 def _members(results):

@@ -86,8 +86,8 @@ class ReportToTune(keras.callbacks.Callback):
 
     Put it after the trainer's `ResumableCheckpoint`, whose directory holds
     the interval's checkpoint when `on_epoch_end` runs. The first report
-    after a restore also carries `restored_digest`, the state the member
-    started from.
+    of a (re)started member also carries `restored_state_digest` and
+    `restored_codebook_digest`, the state it started from.
 
     Args:
         checkpoint_dir: the `ResumableCheckpoint`'s directory.
@@ -105,7 +105,9 @@ class ReportToTune(keras.callbacks.Callback):
         self._restored = None
 
     def on_train_begin(self, logs=None):
-        self._restored = model_digests(self.model)["state_digest"]
+        self._restored = {
+            f"restored_{key}": value for key, value in model_digests(self.model).items()
+        }
 
     def on_epoch_end(self, epoch, logs=None):
         from ray import tune
@@ -118,9 +120,8 @@ class ReportToTune(keras.callbacks.Callback):
             "step": (epoch + 1) * self.steps_per_epoch,
             "fitness": self.fitness(self.model, logs),
         }
-        if self._restored is not None:
-            metrics["restored_digest"] = self._restored
-            self._restored = None
+        metrics.update(self._restored or {})
+        self._restored = None
         tune.report(
             metrics, checkpoint=tune.Checkpoint.from_directory(self.checkpoint_dir)
         )
