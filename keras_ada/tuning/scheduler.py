@@ -39,12 +39,12 @@ class DivergenceAwarePBT(PopulationBasedTraining):
         last_step=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
         if not divergence_factor > 1.0:
             raise ValueError(
                 "Argument `divergence_factor` must be greater than 1. "
                 f"Received: divergence_factor={divergence_factor}"
             )
+        super().__init__(**kwargs)
         self.events_path = events_path
         self.divergence_factor = divergence_factor
         self.loss_attr = loss_attr
