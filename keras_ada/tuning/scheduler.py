@@ -16,7 +16,7 @@ class DivergenceAwarePBT(PopulationBasedTraining):
 
     The exploit and explore steps are Ray Tune's. In addition, a member whose
     latest `loss_attr` is not finite, or more than `divergence_factor` times
-    the median of the other members' latest values, has diverged: it is
+    the median of the other members' values at the same step, has diverged: it is
     replaced straight away (burn-in or not) by an exploit of the fittest
     healthy member's latest checkpoint, with perturbed hyperparameters. Every
     exploit and divergence is appended as one JSON line to `events_path`.
@@ -50,6 +50,7 @@ class DivergenceAwarePBT(PopulationBasedTraining):
         self.loss_attr = loss_attr
         self.last_step = last_step
         self._latest = {}
+        self._losses = {}
         self._reason = None
 
     def on_trial_result(self, tune_controller, trial, result):
@@ -60,7 +61,9 @@ class DivergenceAwarePBT(PopulationBasedTraining):
             return TrialScheduler.CONTINUE
         if self.loss_attr in result and self._metric in result:
             self._latest[trial] = result
-            reason = self._divergence(trial, float(result[self.loss_attr]))
+            step = result[self._time_attr]
+            self._losses.setdefault(trial, {})[step] = float(result[self.loss_attr])
+            reason = self._divergence(trial, step)
             donor = self._healthy_donor(trial) if reason else None
             if donor is not None:
                 logger.warning(
@@ -72,21 +75,26 @@ class DivergenceAwarePBT(PopulationBasedTraining):
                 self._save_trial_state(
                     self._trial_state[trial], result[self._time_attr], result, trial
                 )
+                donor_result = self._latest[donor]
                 donor_state = self._trial_state[donor]
-                donor_state.last_result = donor.last_result
+                self._save_trial_state(
+                    donor_state, donor_result[self._time_attr], donor_result, donor
+                )
                 donor_state.last_checkpoint = donor.checkpoint
                 self._reason = f"divergence: {reason}"
                 self._exploit(tune_controller, trial, donor)
                 return TrialScheduler.NOOP
         return super().on_trial_result(tune_controller, trial, result)
 
-    def _divergence(self, trial, loss):
+    def _divergence(self, trial, step):
+        """Why `trial` diverged at `step` (compared with the others at that step)."""
+        loss = self._losses[trial][step]
         if not math.isfinite(loss):
             return f"{self.loss_attr} = {loss}"
         others = [
-            float(result[self.loss_attr])
-            for other, result in self._latest.items()
-            if other is not trial and math.isfinite(float(result[self.loss_attr]))
+            losses[step]
+            for other, losses in self._losses.items()
+            if other is not trial and math.isfinite(losses.get(step, math.nan))
         ]
         if others and loss > self.divergence_factor * statistics.median(others):
             return (
@@ -102,7 +110,7 @@ class DivergenceAwarePBT(PopulationBasedTraining):
             if other is not trial
             and not other.is_finished()
             and other.checkpoint is not None
-            and self._divergence(other, float(result[self.loss_attr])) is None
+            and self._divergence(other, result[self._time_attr]) is None
         ]
         if not healthy:
             return None

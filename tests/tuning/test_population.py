@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import time
 
 import keras
 import numpy as np
@@ -33,8 +34,28 @@ def tiny_vqvae():
     )
 
 
-def diverging_callbacks(marker):
-    """Callbacks making the first member to reach `DIVERGE_AT` diverge (once)."""
+def population_callbacks(directory):
+    """Callbacks of the members: a common start, and one forced divergence.
+
+    Members start training together (each waits, once, until every member is
+    built), so that they stay close in steps whatever the time their worker
+    takes to start. The first member to reach `DIVERGE_AT` has its weights set
+    to NaN, and its id written to `directory/diverged.txt`.
+    """
+    marker = os.path.join(directory, "diverged.txt")
+
+    class StartTogether(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            from ray import tune
+
+            trial = tune.get_context().get_trial_id()
+            open(os.path.join(directory, f"started_{trial}"), "w").close()
+            deadline = time.monotonic() + 900
+            while time.monotonic() < deadline:
+                started = [n for n in os.listdir(directory) if n.startswith("started")]
+                if len(started) >= SCHEDULE.population:
+                    return
+                time.sleep(0.5)
 
     class Diverge(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
@@ -51,13 +72,12 @@ def diverging_callbacks(marker):
             for weight in self.model.trainable_weights:
                 weight.assign(keras.ops.full(weight.shape, math.nan, weight.dtype))
 
-    return lambda config: [Diverge()]
+    return lambda config: [StartTogether(), Diverge()]
 
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory):
     directory = tmp_path_factory.mktemp("pbt")
-    marker = str(directory / "diverged.txt")
     task = tuning.Task(
         model_config=tiny_vqvae(),
         data=ZooData(length=64, batch_size=2, synthetic=True),
@@ -65,7 +85,7 @@ def population(tmp_path_factory):
         report_every=REPORT_EVERY,
         seed=3,
         learning_rate=2e-3,
-        callbacks=diverging_callbacks(marker),
+        callbacks=population_callbacks(str(directory)),
     )
     ray.init(
         num_cpus=2,
@@ -77,7 +97,7 @@ def population(tmp_path_factory):
         summary = tuning.tune(task, str(directory / "run"), SCHEDULE, verbose=0)
     finally:
         ray.shutdown()
-    with open(marker) as file:
+    with open(directory / "diverged.txt") as file:
         diverged = file.read()
     return summary, directory, diverged
 

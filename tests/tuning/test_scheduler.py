@@ -28,9 +28,15 @@ def scheduler(tmp_path):
 def test_divergence(tmp_path, nll, diverged):
     pbt = scheduler(tmp_path)
     population = [object() for _ in range(3)]
-    for member, value in zip(population, (3.0, 3.2, 2.8)):
-        pbt._latest[member] = {"nll": value, "fitness": -value}
-    assert (pbt._divergence(population[0], nll) is not None) == diverged
+    for member, value in zip(population, (nll, 3.2, 2.8)):
+        pbt._losses[member] = {10: value, 20: 0.1}
+    assert (pbt._divergence(population[0], 10) is not None) == diverged
+
+
+def test_losses_are_compared_at_the_same_step(tmp_path):
+    pbt = scheduler(tmp_path)
+    pbt._losses = {"late": {10: 5.0}, "early": {10: 5.1, 50: 1.0}, "other": {50: 1.1}}
+    assert pbt._divergence("late", 10) is None
 
 
 def test_divergence_factor_must_exceed_one(tmp_path):
