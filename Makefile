@@ -19,7 +19,7 @@ system-deps:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
-	$(BIN)/pip install -e ".[jax,data,dev]"
+	$(BIN)/pip install -e ".[jax,data,tune,dev]"
 	touch $(STAMP)
 
 test: install

@@ -15,7 +15,7 @@ import sys
 from keras_ada.cli.checks import check_arguments
 from keras_ada.cli.checks import is_user_error
 
-COMMANDS = ("train", "sample", "reconstruct", "demo", "evaluate", "report")
+COMMANDS = ("train", "tune", "sample", "reconstruct", "demo", "evaluate", "report")
 
 BACKENDS = ("tensorflow", "jax", "torch")
 

@@ -25,6 +25,7 @@ import os
 TRAIN_SPLIT = "train"
 EVAL_SPLIT = "eval"
 SYNTHETIC_EVAL_SEED = 7919  # offset giving synthetic evaluation data its own stream
+PBT_MODELS = ("codes_vqvae_pbt",)  # trained with `keras-ada tune` (appendix A)
 
 
 def add_parser(subparsers):
@@ -109,6 +110,12 @@ def add_parser(subparsers):
     parser.add_argument(
         "--verbose", type=int, default=1, help="fit verbosity (1: progress bar)"
     )
+    parser.add_argument(
+        "--no-pbt",
+        action="store_true",
+        help="train a model the paper trains with population based training "
+        "(`keras-ada tune`) with fixed alpha and beta instead, as a baseline",
+    )
     return parser
 
 
@@ -128,6 +135,8 @@ def run(args):
     keras.utils.set_random_seed(args.seed)
     name = zoo.resolve(args.model)
     overrides = parse_overrides(args.set)
+    if not args.no_pbt:
+        _point_to_tune(args, name)
     plan = _plan(args, name, overrides)
     defaults = zoo.training_defaults(plan["config"]["name"], args.scale)
     batch_size = args.batch_size or defaults["batch_size"]
@@ -221,6 +230,24 @@ def parse_overrides(items):
         except json.JSONDecodeError:
             overrides[key] = value
     return overrides
+
+
+def _point_to_tune(args, name):
+    """Stops with the `keras-ada tune` command of a model trained with PBT."""
+    from keras_ada import zoo
+
+    config = zoo.config(name, args.scale)
+    if config["kind"] == "stack" and args.level is not None:
+        models = config["levels"] + [config["prior"]]
+        config = models[args.level] if 0 <= args.level < len(models) else config
+    if config["name"] in PBT_MODELS:
+        level = "" if args.level is None else f" --level {args.level}"
+        raise SystemExit(
+            f"{config['name']} is trained with population based training: run "
+            f"`keras-ada tune {args.model}{level} --output {args.output} ...` (the "
+            "same options, see `keras-ada tune --help`), or add --no-pbt to train it "
+            "with fixed alpha and beta."
+        )
 
 
 def _plan(args, name, overrides):

@@ -1,0 +1,196 @@
+"""`keras-ada tune`: population based training of a VQ-VAE's alpha and beta (Ray Tune).
+
+Examples:
+
+    keras-ada tune codes_vqvae_pbt --codes-from runs/1.2/model.keras --output runs/2.2
+    keras-ada tune vqvae_vqvae_wavenet --level 1 --output runs/3.6   # level 2 of 3.6
+    keras-ada tune 2.2 --codes-from runs/1.2/model.keras --address auto --output ...
+
+As appendix A of the paper: a population of 20 members with alpha drawn
+log-uniformly from [1e-4, 1e-2] and beta from [0.1, 10]; every 5000 steps a
+member below the top quantile continues from a better one's checkpoint (its
+weights, codebook, optimizer state and Polyak averages) with alpha and beta
+multiplied by 0.8 or 1.2; no perturbation in the first 10000 steps; the
+fitness is minus the training NLL; a diverged member is replaced at once.
+Ray runs on this machine unless --address joins a cluster (`ray start --head`
+on its head node). Outputs: the best member's `model.keras` (or a stack's
+level file), `metrics.json`, `pbt.json` (every member's alpha, beta and
+fitness over time, exploits and divergences), `pbt.png` and `pbt/` (Ray
+Tune's experiment).
+"""
+
+import argparse
+import json
+import os
+
+from keras_ada.cli.train import parse_overrides
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "tune",
+        help="population based training (Ray Tune) of a VQ-VAE's alpha and beta",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("model", help="zoo name or row id of a VQ-VAE (or a stack)")
+    parser.add_argument("--level", type=int, help="for a stack: the level to train")
+    parser.add_argument("--output", required=True, help="output directory")
+    parser.add_argument("--population", type=int, default=20, help="members")
+    parser.add_argument(
+        "--address",
+        help="Ray cluster to join (e.g. auto); default: start Ray on this machine",
+    )
+    parser.add_argument("--steps", type=int, help="steps per member (default: scale's)")
+    parser.add_argument(
+        "--perturbation-interval", type=int, default=5000, help="steps between exploits"
+    )
+    parser.add_argument(
+        "--burn-in", type=int, default=10000, help="steps without perturbation"
+    )
+    parser.add_argument(
+        "--report-every",
+        type=int,
+        default=500,
+        help="steps between reports and checkpoints (divides the intervals)",
+    )
+    parser.add_argument(
+        "--alpha-range", type=float, nargs=2, default=(1e-4, 1e-2), metavar=("LO", "HI")
+    )
+    parser.add_argument(
+        "--beta-range", type=float, nargs=2, default=(0.1, 10.0), metavar=("LO", "HI")
+    )
+    parser.add_argument(
+        "--perturbation-factors", type=float, nargs="+", default=(0.8, 1.2)
+    )
+    parser.add_argument(
+        "--quantile-fraction",
+        type=float,
+        default=0.25,
+        help="the bottom fraction exploits the top fraction",
+    )
+    parser.add_argument(
+        "--divergence-factor",
+        type=float,
+        default=2.0,
+        help="a NLL above this times the population's median is a divergence",
+    )
+    parser.add_argument(
+        "--cpus-per-trial",
+        type=float,
+        help="CPUs per member (default: the cluster's CPUs shared by the population)",
+    )
+    parser.add_argument(
+        "--gpus-per-trial", type=float, default=0, help="GPUs per member"
+    )
+    parser.add_argument("--scale", default="paper", help="paper, small or tiny")
+    parser.add_argument("--batch-size", type=int, help="batch size of a member")
+    parser.add_argument("--learning-rate", type=float, help="Adam's learning rate")
+    parser.add_argument("--length", type=int, help="excerpt length")
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
+    parser.add_argument("--data-dir", help="TFDS data directory of piano_dataset")
+    parser.add_argument("--config", help="piano_dataset builder config")
+    parser.add_argument(
+        "--synthetic", action="store_true", help="train on synthetic tones"
+    )
+    parser.add_argument(
+        "--codes-from", nargs="+", metavar="ADA", help="trained ADAs below the model"
+    )
+    parser.add_argument("--codes-dir", help="where the encoded piano data is written")
+    parser.add_argument(
+        "--eval-steps", type=int, default=10, help="batches of the final evaluation"
+    )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="KEY=JSON", help="overrides"
+    )
+    parser.add_argument("--verbose", type=int, default=1, help="Ray Tune's verbosity")
+    return parser
+
+
+def run(args):
+    try:
+        from keras_ada import tuning
+    except ImportError as error:
+        raise SystemExit(
+            f"keras-ada tune needs Ray Tune ({error}): pip install 'keras-ada[tune]'"
+        ) from error
+    from keras_ada import training
+    from keras_ada import zoo
+    from keras_ada.cli.train import _plan
+    from keras_ada.models.stack import level_filename
+    from keras_ada.tuning.data import ZooData
+
+    name = zoo.resolve(args.model)
+    plan = _plan(args, name, parse_overrides(args.set))
+    defaults = zoo.training_defaults(plan["config"]["name"], args.scale)
+    if args.level is None:
+        level_paths = tuple(args.codes_from or ())
+    else:
+        num_levels = len(zoo.config(name, args.scale)["levels"])
+        level_paths = tuple(
+            os.path.join(args.output, level_filename(level, num_levels))
+            for level in range(args.level)
+        )
+    data = ZooData(
+        length=args.length or defaults["length"],
+        batch_size=args.batch_size or defaults["batch_size"],
+        level_paths=level_paths,
+        codes_dir=plan["codes_dir"],
+        data_dir=args.data_dir,
+        config=args.config,
+        synthetic=args.synthetic,
+    )
+    if level_paths and not args.synthetic:
+        print(f"Encoding the piano data into {plan['codes_dir']} (once)...")
+        for split in ("train", "eval"):
+            data(split, args.seed)
+    task = tuning.Task(
+        model_config=plan["config"],
+        data=data,
+        steps=args.steps or defaults["steps"],
+        report_every=args.report_every,
+        seed=args.seed,
+        learning_rate=args.learning_rate,
+    )
+    schedule = tuning.Schedule(
+        population=args.population,
+        perturbation_interval=args.perturbation_interval,
+        burn_in=args.burn_in,
+        alpha_range=tuple(args.alpha_range),
+        beta_range=tuple(args.beta_range),
+        perturbation_factors=tuple(args.perturbation_factors),
+        quantile_fraction=args.quantile_fraction,
+        divergence_factor=args.divergence_factor,
+    )
+    resources = None
+    if args.cpus_per_trial or args.gpus_per_trial:
+        resources = {"cpu": args.cpus_per_trial or 1, "gpu": args.gpus_per_trial}
+    print(
+        f"Population based training of {plan['config']['name']} ({args.scale} scale): "
+        f"{schedule.population} members x {task.steps} steps; output {plan['work_dir']}"
+    )
+    summary = tuning.tune(
+        task,
+        plan["work_dir"],
+        schedule,
+        final_model=plan["final_model"],
+        resources_per_trial=resources,
+        address=args.address,
+        verbose=args.verbose,
+    )
+    print(
+        f"Best member {summary['best']['member']}: fitness "
+        f"{summary['best']['fitness']:.4f}, {summary['best']['config']}; "
+        f"{summary['wall_time_s']:.0f} s. Model: {plan['final_model']}"
+    )
+    if args.eval_steps:
+        import keras
+
+        model = keras.saving.load_model(plan["final_model"])
+        metrics = {
+            split: training.evaluate(model, data(split, args.seed), args.eval_steps)
+            for split in ("train", "eval")
+        }
+        training.write_json(os.path.join(plan["work_dir"], "metrics.json"), metrics)
+        print(json.dumps(metrics))
+    return 0

@@ -1,0 +1,64 @@
+"""The training batches of a zoo model, described so that Ray's workers rebuild them."""
+
+import dataclasses
+import math
+import os
+
+SYNTHETIC_EVAL_SEED = 7919  # offset giving synthetic evaluation data its own stream
+
+
+@dataclasses.dataclass
+class ZooData:
+    """`data(split, seed)`: the batches `keras-ada train` trains a zoo model on.
+
+    Args:
+        length: excerpt length, in steps of the modelled sequence.
+        batch_size: batch size.
+        level_paths: `.keras` files of the trained ADAs (bottom first) whose
+            codes the model trains on; empty for a model of audio.
+        codes_dir: where those codes are written, one directory per split.
+        data_dir: TFDS data directory of piano_dataset.
+        config: piano_dataset builder config.
+        synthetic: train on synthetic tones instead of the piano data.
+    """
+
+    length: int
+    batch_size: int
+    level_paths: tuple = ()
+    codes_dir: str | None = None
+    data_dir: str | None = None
+    config: str | None = None
+    synthetic: bool = False
+
+    def __call__(self, split: str, seed: int):
+        from keras_ada import training
+
+        levels = self._levels()
+        if self.synthetic:
+            hop = math.prod(level.hop for level in levels)
+            seed = seed if split == "train" else seed + SYNTHETIC_EVAL_SEED
+            audio = training.synthetic_excerpts(
+                self.length * hop, self.batch_size, seed=seed
+            )
+            return training.code_batches(levels, audio) if levels else audio
+        if levels:
+            return training.encoded_code_excerpts(
+                levels,
+                split,
+                os.path.join(self.codes_dir, split),
+                self.length,
+                self.batch_size,
+                self.data_dir,
+                self.config,
+                seed,
+            )
+        return training.audio_excerpts(
+            split, self.length, self.batch_size, self.data_dir, self.config, seed
+        )
+
+    def _levels(self):
+        import keras
+
+        return [
+            keras.saving.load_model(path, compile=False) for path in self.level_paths
+        ]

@@ -1,0 +1,60 @@
+"""The record of a population: `pbt.json` and the plot `pbt.png`."""
+
+import json
+import math
+import os
+
+SUMMARY_FILE = "pbt.json"
+PLOT_FILE = "pbt.png"
+
+
+def write_report(summary: dict, output_dir: str):
+    """Writes `pbt.json` and `pbt.png` (alpha, beta, fitness per member) to a dir."""
+    with open(os.path.join(output_dir, SUMMARY_FILE), "w") as file:
+        json.dump(summary, file, indent=2)
+    plot_population(summary, os.path.join(output_dir, PLOT_FILE))
+
+
+def plot_population(summary: dict, path: str):
+    """Plots every member's alpha, beta and fitness against training steps.
+
+    Exploits (a member continuing from another's checkpoint) are drawn as
+    jumps of the member's line; divergences are marked with crosses.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(3, 1, figsize=(9, 9), sharex=True)
+    diverged = {
+        event["member"]: event["step"]
+        for event in summary["events"]
+        if event["reason"].startswith("divergence")
+    }
+    for index, member in enumerate(summary["members"]):
+        color = f"C{index % 10}"
+        steps = [report["step"] for report in member["reports"]]
+        for axis, key in zip(axes, ("alpha", "beta", "fitness")):
+            values = [_finite(report[key]) for report in member["reports"]]
+            axis.plot(steps, values, color=color, marker=".", linewidth=1)
+        if member["member"] in diverged:
+            axes[2].axvline(diverged[member["member"]], color=color, linestyle=":")
+    axes[0].set_yscale("log")
+    axes[1].set_yscale("log")
+    axes[0].set_ylabel("alpha (codebook EMA rate)")
+    axes[1].set_ylabel("beta (commitment)")
+    axes[2].set_ylabel("fitness (-NLL, nats)")
+    axes[2].set_xlabel("training step")
+    best = summary["best"]
+    axes[0].set_title(
+        f"Population based training: {len(summary['members'])} members, best "
+        f"fitness {best['fitness']:.3f}"
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    pyplot.close(figure)
+
+
+def _finite(value):
+    return value if math.isfinite(value) else math.nan

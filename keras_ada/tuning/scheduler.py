@@ -1,0 +1,134 @@
+"""Ray Tune's `PopulationBasedTraining`, recording its exploits and divergences."""
+
+import json
+import logging
+import math
+import statistics
+
+from ray.tune.schedulers import PopulationBasedTraining
+from ray.tune.schedulers import TrialScheduler
+
+logger = logging.getLogger(__name__)
+
+
+class DivergenceAwarePBT(PopulationBasedTraining):
+    """`PopulationBasedTraining` that replaces diverged members at once.
+
+    The exploit and explore steps are Ray Tune's. In addition, a member whose
+    latest `loss_attr` is not finite, or more than `divergence_factor` times
+    the median of the other members' values at the same step, has diverged: it is
+    replaced straight away (burn-in or not) by an exploit of the fittest
+    healthy member's latest checkpoint, with perturbed hyperparameters. Every
+    exploit and divergence is appended as one JSON line to `events_path`.
+    Results at `last_step` (a member's end) perturb nothing.
+
+    Args:
+        events_path: the JSON-lines file of events.
+        divergence_factor: how far above the population's median a member's
+            loss may be before it counts as diverged.
+        loss_attr: the reported loss used to detect divergence.
+        last_step: the members' last step (in `time_attr`), if known.
+        **kwargs: `PopulationBasedTraining`'s arguments.
+    """
+
+    def __init__(
+        self,
+        events_path,
+        divergence_factor=2.0,
+        loss_attr="nll",
+        last_step=None,
+        **kwargs,
+    ):
+        if not divergence_factor > 1.0:
+            raise ValueError(
+                "Argument `divergence_factor` must be greater than 1. "
+                f"Received: divergence_factor={divergence_factor}"
+            )
+        super().__init__(**kwargs)
+        self.events_path = events_path
+        self.divergence_factor = divergence_factor
+        self.loss_attr = loss_attr
+        self.last_step = last_step
+        self._latest = {}
+        self._losses = {}
+        self._reason = None
+
+    def on_trial_result(self, tune_controller, trial, result):
+        if (
+            self.last_step is not None
+            and result.get(self._time_attr, 0) >= self.last_step
+        ):
+            return TrialScheduler.CONTINUE
+        if self.loss_attr in result and self._metric in result:
+            self._latest[trial] = result
+            step = result[self._time_attr]
+            self._losses.setdefault(trial, {})[step] = float(result[self.loss_attr])
+            reason = self._divergence(trial, step)
+            donor = self._healthy_donor(trial) if reason else None
+            if donor is not None:
+                logger.warning(
+                    "Trial %s diverged (%s): replaced by an exploit of %s.",
+                    trial.trial_id,
+                    reason,
+                    donor.trial_id,
+                )
+                self._save_trial_state(
+                    self._trial_state[trial], result[self._time_attr], result, trial
+                )
+                donor_result = self._latest[donor]
+                donor_state = self._trial_state[donor]
+                self._save_trial_state(
+                    donor_state, donor_result[self._time_attr], donor_result, donor
+                )
+                donor_state.last_checkpoint = donor.checkpoint
+                self._reason = f"divergence: {reason}"
+                self._exploit(tune_controller, trial, donor)
+                return TrialScheduler.NOOP
+        return super().on_trial_result(tune_controller, trial, result)
+
+    def _divergence(self, trial, step):
+        """Why `trial` diverged at `step` (compared with the others at that step)."""
+        loss = self._losses[trial][step]
+        if not math.isfinite(loss):
+            return f"{self.loss_attr} = {loss}"
+        others = [
+            losses[step]
+            for other, losses in self._losses.items()
+            if other is not trial and math.isfinite(losses.get(step, math.nan))
+        ]
+        if others and loss > self.divergence_factor * statistics.median(others):
+            return (
+                f"{self.loss_attr} = {loss:.4g} > {self.divergence_factor} x the "
+                f"population's median {statistics.median(others):.4g}"
+            )
+        return None
+
+    def _healthy_donor(self, trial):
+        healthy = [
+            other
+            for other, result in self._latest.items()
+            if other is not trial
+            and not other.is_finished()
+            and other.checkpoint is not None
+            and self._divergence(other, result[self._time_attr]) is None
+        ]
+        if not healthy:
+            return None
+        return max(healthy, key=lambda other: self._latest[other][self._metric])
+
+    def _exploit(self, tune_controller, trial, trial_to_clone):
+        donor_result = self._trial_state[trial_to_clone].last_result or {}
+        event = {
+            "event": "exploit",
+            "reason": self._reason or "below the top quantile",
+            "member": trial.trial_id,
+            "donor": trial_to_clone.trial_id,
+            "step": (self._latest.get(trial) or {}).get(self._time_attr),
+            "donor_step": donor_result.get(self._time_attr),
+            "donor_config": dict(trial_to_clone.config),
+        }
+        self._reason = None
+        super()._exploit(tune_controller, trial, trial_to_clone)
+        event["new_config"] = dict(trial.config)
+        with open(self.events_path, "a") as file:
+            file.write(json.dumps(event) + "\n")

@@ -1,0 +1,58 @@
+"""Divergence detection of `DivergenceAwarePBT`, on stand-in trials."""
+
+import math
+
+import pytest
+
+pytest.importorskip("ray")
+
+from keras_ada.tuning.scheduler import DivergenceAwarePBT  # noqa: E402
+from keras_ada.tuning.trial import model_config_with  # noqa: E402
+from keras_ada.tuning.trial import training_fitness  # noqa: E402
+
+
+def scheduler(tmp_path):
+    return DivergenceAwarePBT(
+        events_path=str(tmp_path / "events.jsonl"),
+        divergence_factor=2.0,
+        time_attr="step",
+        metric="fitness",
+        mode="max",
+        hyperparam_mutations={"alpha": [0.1]},
+    )
+
+
+@pytest.mark.parametrize(
+    "nll, diverged", [(math.nan, True), (math.inf, True), (7.0, True), (5.0, False)]
+)
+def test_divergence(tmp_path, nll, diverged):
+    pbt = scheduler(tmp_path)
+    population = [object() for _ in range(3)]
+    for member, value in zip(population, (nll, 3.2, 2.8)):
+        pbt._losses[member] = {10: value, 20: 0.1}
+    assert (pbt._divergence(population[0], 10) is not None) == diverged
+
+
+def test_losses_are_compared_at_the_same_step(tmp_path):
+    pbt = scheduler(tmp_path)
+    pbt._losses = {"late": {10: 5.0}, "early": {10: 5.1, 50: 1.0}, "other": {50: 1.1}}
+    assert pbt._divergence("late", 10) is None
+
+
+def test_divergence_factor_must_exceed_one(tmp_path):
+    with pytest.raises(ValueError, match="divergence_factor=1.0"):
+        DivergenceAwarePBT(events_path=str(tmp_path / "e"), divergence_factor=1.0)
+
+
+def test_fitness_is_minus_the_nll():
+    assert training_fitness(None, {"nll": 2.5}) == -2.5
+    assert training_fitness(None, {"nll": math.nan}) == -math.inf
+
+
+def test_only_a_vq_vae_is_tuned():
+    with pytest.raises(ValueError, match="type 'vq'"):
+        model_config_with({"quantiser": {"type": "amae"}}, 1e-3, 1.0)
+    config = {"quantiser": {"type": "vq", "alpha": 0.01, "beta": 0.25}}
+    tuned = model_config_with(config, 1e-3, 2.0)
+    assert tuned["quantiser"] == {"type": "vq", "alpha": 1e-3, "beta": 2.0}
+    assert config["quantiser"]["alpha"] == 0.01

@@ -1,0 +1,30 @@
+"""`keras-ada train` points to `keras-ada tune` for the models the paper trains with PBT."""
+
+import pytest
+
+from keras_ada import cli
+
+
+def test_tune_is_registered():
+    _, runners = cli.build_parser()
+    assert "tune" in runners
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["codes_vqvae_pbt"],
+        ["2.2"],
+        ["vqvae_vqvae_wavenet", "--level", "1"],
+    ],
+)
+def test_train_points_to_tune(command, tmp_path):
+    with pytest.raises(SystemExit, match="keras-ada tune"):
+        cli.main(["train", *command, "--scale", "tiny", "--output", str(tmp_path)])
+
+
+def test_train_level_1_of_3_7_is_not_tuned(tmp_path):
+    with pytest.raises(SystemExit, match="Level 0 of vqvae_amae_wavenet"):
+        cli.main(
+            ["train", "vqvae_amae_wavenet", "--level", "1", "--output", str(tmp_path)]
+        )
