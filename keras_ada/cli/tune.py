@@ -117,7 +117,7 @@ def run(args):
     from keras_ada import training
     from keras_ada import zoo
     from keras_ada.cli.train import _plan
-    from keras_ada.models.stack import level_filename
+    from keras_ada.models import StackDirectory
     from keras_ada.tuning.data import ZooData
 
     name = zoo.resolve(args.model)
@@ -126,13 +126,10 @@ def run(args):
     if args.level is None:
         level_paths = tuple(args.codes_from or ())
     else:
-        num_levels = len(zoo.config(name, args.scale)["levels"])
-        level_paths = tuple(
-            os.path.join(args.output, level_filename(level, num_levels))
-            for level in range(args.level)
-        )
+        directory = StackDirectory(args.output)
+        level_paths = tuple(directory.model_file(level) for level in range(args.level))
     data = ZooData(
-        length=args.length or defaults["length"],
+        length=zoo.context_length(plan["config"]) + (args.length or defaults["length"]),
         batch_size=args.batch_size or defaults["batch_size"],
         level_paths=level_paths,
         codes_dir=plan["codes_dir"],

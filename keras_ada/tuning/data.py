@@ -1,7 +1,6 @@
 """The training batches of a zoo model, described so that Ray's workers rebuild them."""
 
 import dataclasses
-import math
 import os
 
 SYNTHETIC_EVAL_SEED = 7919  # offset giving synthetic evaluation data its own stream
@@ -31,29 +30,37 @@ class ZooData:
     synthetic: bool = False
 
     def __call__(self, split: str, seed: int):
-        from keras_ada import training
+        from keras_ada import data
+        from keras_ada.models import Stack
 
         levels = self._levels()
+        stack = Stack(levels) if levels else None
+        options = {} if self.config is None else {"config": self.config}
         if self.synthetic:
-            hop = math.prod(level.hop for level in levels)
+            hop = stack.hop if stack else 1
             seed = seed if split == "train" else seed + SYNTHETIC_EVAL_SEED
-            audio = training.synthetic_excerpts(
+            audio = data.synthetic_excerpts(
                 self.length * hop, self.batch_size, seed=seed
             )
-            return training.code_batches(levels, audio) if levels else audio
-        if levels:
-            return training.encoded_code_excerpts(
-                levels,
+            return data.code_batches(stack, audio) if stack else audio
+        if stack:
+            return data.encoded_code_excerpts(
+                stack,
                 split,
                 os.path.join(self.codes_dir, split),
                 self.length,
                 self.batch_size,
-                self.data_dir,
-                self.config,
-                seed,
+                data_dir=self.data_dir,
+                seed=seed,
+                **options,
             )
-        return training.audio_excerpts(
-            split, self.length, self.batch_size, self.data_dir, self.config, seed
+        return data.excerpts(
+            split,
+            self.length,
+            self.batch_size,
+            data_dir=self.data_dir,
+            seed=seed,
+            **options,
         )
 
     def _levels(self):

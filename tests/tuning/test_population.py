@@ -14,8 +14,8 @@ ray = pytest.importorskip("ray")
 from keras_ada import cli  # noqa: E402
 from keras_ada import tuning  # noqa: E402
 from keras_ada import zoo  # noqa: E402
-from keras_ada.models.stack import level_filename  # noqa: E402
-from keras_ada.models.stack import write_stack_file  # noqa: E402
+from keras_ada.models import StackDirectory  # noqa: E402
+from keras_ada.models import build_model  # noqa: E402
 from keras_ada.tuning.data import ZooData  # noqa: E402
 
 # The bottom half exploits the top half, so that exploits are frequent.
@@ -195,10 +195,11 @@ def test_the_best_member_samples_as_a_stack_level(population, tmp_path):
     quantiser = model.quantiser
     assert quantiser.alpha == pytest.approx(summary["best"]["config"]["alpha"])
     assert quantiser.beta == pytest.approx(summary["best"]["config"]["beta"])
-    model.save(stack / level_filename(0, 1))
+    directory = StackDirectory(str(stack))
+    directory.write(1)
+    model.save(directory.model_file(0))
     prior = zoo.config("vqvae_wavenet", "tiny")["prior"]
-    zoo.build_model(zoo.build(prior)).save(stack / level_filename(1, 1))
-    write_stack_file(str(stack), 1)
+    build_model(zoo.build(prior)).save(directory.model_file(1))
     output = tmp_path / "samples"
     command = ["sample", str(stack), "--seconds", "0.004", "--output", str(output)]
     assert cli.main(command) == 0
