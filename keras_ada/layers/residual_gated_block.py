@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_ada.layers.matmul_conv1d import MatmulConv1D
+
 
 def _check_positive_int(name, value):
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -97,7 +99,7 @@ class ResidualGatedBlock(keras.layers.Layer):
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 
         def conv(filters, size, dilation, padding, name):
-            return keras.layers.Conv1D(
+            return MatmulConv1D(
                 filters,
                 size,
                 dilation_rate=dilation,
