@@ -108,6 +108,12 @@ def add_parser(subparsers):
         help="configuration override, e.g. --set hop=16 --set 'local_model={\"stages\": 6}'",
     )
     parser.add_argument(
+        "--mixed-precision",
+        choices=("mixed_bfloat16", "mixed_float16"),
+        help="Keras dtype policy: compute in 16 bits, keep weights, quantisers, "
+        "softmax and loss in float32",
+    )
+    parser.add_argument(
         "--verbose", type=int, default=1, help="fit verbosity (1: progress bar)"
     )
     parser.add_argument(
@@ -133,6 +139,8 @@ def run(args):
     from keras_ada.training.divergence import StopOnDivergence
 
     keras.utils.set_random_seed(args.seed)
+    if args.mixed_precision:
+        keras.mixed_precision.set_global_policy(args.mixed_precision)
     name = zoo.resolve(args.model)
     overrides = parse_overrides(args.set)
     if not args.no_pbt:

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_ada.layers.causal_queue import CausalQueue
+from keras_ada.layers.matmul_conv1d import MatmulConv1D
 from keras_ada.layers.residual_gated_block import ResidualGatedBlock
 from keras_ada.validation import check_positive_int
 
@@ -104,7 +105,7 @@ class DilatedResidualStack(keras.layers.Layer):
                 stage for _ in range(repeats) for stage in range(stages)
             )
         ]
-        self.input_conv = keras.layers.Conv1D(
+        self.input_conv = MatmulConv1D(
             residual_channels,
             self.input_kernel_size,
             padding="causal" if causal else "same",

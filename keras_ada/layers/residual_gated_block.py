@@ -5,6 +5,7 @@ from keras import ops
 
 from keras_ada.layers.causal_queue import CausalQueue
 from keras_ada.layers.causal_queue import pointwise
+from keras_ada.layers.matmul_conv1d import MatmulConv1D
 from keras_ada.validation import check_positive_int
 
 
@@ -98,7 +99,7 @@ class ResidualGatedBlock(keras.layers.Layer):
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
 
         def conv(filters, size, dilation, padding, name):
-            return keras.layers.Conv1D(
+            return MatmulConv1D(
                 filters,
                 size,
                 dilation_rate=dilation,

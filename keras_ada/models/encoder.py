@@ -5,6 +5,7 @@ from keras import ops
 
 from keras_ada.layers import DilatedResidualStack
 from keras_ada.layers import InputRepresentation
+from keras_ada.layers import MatmulConv1D
 from keras_ada.validation import check_positive_int
 
 
@@ -77,7 +78,7 @@ class Encoder(keras.layers.Layer):
             dtype=self.dtype_policy,
             name="stack",
         )
-        self.output_projection = keras.layers.Conv1D(
+        self.output_projection = MatmulConv1D(
             query_dim, 1, dtype=self.dtype_policy, name="output_projection"
         )
 

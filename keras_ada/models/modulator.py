@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_ada.layers import DilatedResidualStack
+from keras_ada.layers import MatmulConv1D
 from keras_ada.validation import check_positive_int
 
 
@@ -75,7 +76,7 @@ class Modulator(keras.layers.Layer):
             dtype=self.dtype_policy,
             name="stack",
         )
-        self.output_projection = keras.layers.Conv1D(
+        self.output_projection = MatmulConv1D(
             condition_channels, 1, dtype=self.dtype_policy, name="output_projection"
         )
 

@@ -6,6 +6,7 @@ from keras import ops
 from keras_ada import sampling
 from keras_ada.layers import DilatedResidualStack
 from keras_ada.layers import InputRepresentation
+from keras_ada.layers import MatmulConv1D
 from keras_ada.layers.causal_queue import pointwise
 from keras_ada.models.autoregressive_model import AutoregressiveModel
 
@@ -114,10 +115,10 @@ class WaveNet(AutoregressiveModel):
             dtype=self.dtype_policy,
             name="stack",
         )
-        self.head_hidden = keras.layers.Conv1D(
+        self.head_hidden = MatmulConv1D(
             self.head_channels, 1, dtype=self.dtype_policy, name="head_hidden"
         )
-        self.head_logits = keras.layers.Conv1D(
+        self.head_logits = MatmulConv1D(
             num_classes, 1, dtype=self.dtype_policy, name="head_logits"
         )
 
