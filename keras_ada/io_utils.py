@@ -21,8 +21,13 @@ def atomic_path(path: str):
 
     Example:
 
-    >>> with atomic_path("model.keras") as temporary:
-    ...     model.save(temporary)
+    >>> import tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "notes.txt")
+    >>> with atomic_path(path) as temporary:
+    ...     with open(temporary, "w") as file:
+    ...         _ = file.write("complete")
+    >>> open(path).read()
+    'complete'
     """
     directory, name = os.path.split(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)

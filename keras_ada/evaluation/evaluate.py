@@ -85,8 +85,13 @@ def evaluate(
 
     Example:
 
-    >>> results = evaluate("runs/1.2", config="embedded_mini", seconds=60)
-    >>> results["nll"], results["perplexity_per_second"]
+    >>> model = keras_ada.zoo.load("wavenet_large", scale="tiny")
+    >>> recordings = [np.random.default_rng(0).integers(0, 256, 8192)]
+    >>> results = keras_ada.evaluation.evaluate(model, audio=recordings)
+    >>> sorted(results), results["timesteps"] > 0
+    (['nll', 'timesteps'], True)
+
+    On trained runs: `evaluate("runs/1.2", config="embedded")`.
     """
     if isinstance(model, str):
         model = load_run(model)

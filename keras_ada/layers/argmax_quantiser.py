@@ -69,9 +69,9 @@ class ArgmaxQuantiser(keras.layers.Layer):
     >>> quantiser = ArgmaxQuantiser(num_codes=256)
     >>> queries = keras.random.normal((2, 100, 256))
     >>> quantised, codes = quantiser(queries, return_codes=True)
-    >>> quantised.shape, codes.shape
+    >>> tuple(quantised.shape), tuple(codes.shape)
     ((2, 100, 256), (2, 100))
-    >>> quantiser.decode(codes).shape
+    >>> tuple(quantiser.decode(codes).shape)
     (2, 100, 256)
     """
 

@@ -41,7 +41,7 @@ class MatmulConv1D(keras.layers.Conv1D):
     Example:
 
     >>> conv = MatmulConv1D(8, 2, dilation_rate=4, padding="causal")
-    >>> conv(keras.ops.zeros((2, 100, 16))).shape
+    >>> tuple(conv(keras.ops.zeros((2, 100, 16))).shape)
     (2, 100, 8)
     """
 

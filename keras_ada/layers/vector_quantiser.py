@@ -112,9 +112,9 @@ class VectorQuantiser(keras.layers.Layer):
     >>> quantiser = VectorQuantiser(num_codes=256, code_dim=64)
     >>> queries = keras.random.normal((2, 100, 64))
     >>> quantised, codes = quantiser(queries, return_codes=True)
-    >>> quantised.shape, codes.shape
+    >>> tuple(quantised.shape), tuple(codes.shape)
     ((2, 100, 64), (2, 100))
-    >>> quantiser.decode(codes).shape
+    >>> tuple(quantiser.decode(codes).shape)
     (2, 100, 64)
     """
 

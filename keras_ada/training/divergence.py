@@ -34,7 +34,14 @@ class StopOnDivergence(keras.callbacks.Callback):
 
     Example:
 
-    >>> model.fit(data, epochs=4, callbacks=[StopOnDivergence(max_loss_ratio=100)])
+    >>> model = keras_ada.zoo.load("wavenet_large", scale="tiny")
+    >>> model.compile(optimizer=keras.optimizers.SGD(learning_rate=1e30))
+    >>> x = np.random.default_rng(0).integers(0, 256, size=(2, 256))
+    >>> try:
+    ...     model.fit(x, epochs=5, verbose=0, callbacks=[StopOnDivergence()])
+    ... except TrainingDiverged as error:
+    ...     print(type(error).__name__)
+    TrainingDiverged
     """
 
     def __init__(self, max_loss_ratio: float | None = 1000.0, window: int = 50):

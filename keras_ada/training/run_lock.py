@@ -22,8 +22,15 @@ class RunLock:
 
     Example:
 
-    >>> with RunLock("runs/1.2"):
-    ...     model.fit(...)
+    >>> import tempfile
+    >>> directory = tempfile.mkdtemp()
+    >>> with RunLock(directory):
+    ...     try:
+    ...         with RunLock(directory):
+    ...             pass
+    ...     except RunLocked:
+    ...         print("refused")
+    refused
     """
 
     def __init__(self, directory: str):
