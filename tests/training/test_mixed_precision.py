@@ -3,9 +3,9 @@ import os
 import keras
 import numpy as np
 import pytest
+from keras_ada.training.data import synthetic_batches
 
 from keras_ada import zoo
-from keras_ada.training.data import synthetic_batches
 
 
 def tones(batch, length):
