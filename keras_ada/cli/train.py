@@ -248,7 +248,7 @@ def _point_to_tune(args, name):
     if config["kind"] == "stack" and args.level is not None:
         models = config["levels"] + [config["prior"]]
         config = models[args.level] if 0 <= args.level < len(models) else config
-    if config["name"] in PBT_MODELS:
+    if config.get("name") in PBT_MODELS:
         level = "" if args.level is None else f" --level {args.level}"
         raise SystemExit(
             f"{config['name']} is trained with population based training: run "

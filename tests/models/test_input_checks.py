@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 
 from keras_ada import zoo
+from keras_ada.models import build_model
 
 
 @pytest.fixture(scope="module", params=["vqvae_hop8", "wavenet_large"])
 def model(request):
-    model = zoo.build_model(zoo.load(request.param, scale="tiny"))
+    model = build_model(zoo.load(request.param, scale="tiny"))
     model.compile()
     return model
 

@@ -3,11 +3,12 @@ import warnings
 import pytest
 
 from keras_ada import zoo
+from keras_ada.models import build_model
 from keras_ada.training.codebook_health import CodebookMonitor
 
 
 def monitored(**quantiser):
-    model = zoo.build_model(zoo.load("vqvae_hop8", scale="tiny", quantiser=quantiser))
+    model = build_model(zoo.load("vqvae_hop8", scale="tiny", quantiser=quantiser))
     monitor = CodebookMonitor()
     monitor.set_model(model)
     return monitor

@@ -3,9 +3,9 @@ import os
 import keras
 import numpy as np
 import pytest
-from keras_ada.training.data import synthetic_batches
 
 from keras_ada import zoo
+from keras_ada.data import synthetic_batches
 
 
 def tones(batch, length):
@@ -40,7 +40,11 @@ def test_tiny_models_train_in_mixed_precision(policy, name, data, tmp_path):
     model = zoo.load(name, scale="tiny")
     model.compile(optimizer=keras.optimizers.Adam(3e-3))
     x = data(16, 128)
-    history = model.fit(x, batch_size=8, epochs=4, shuffle=False, verbose=0).history
+    # float16 starts with a large loss scale that halves on each overflowing
+    # step (a skipped update): give it the steps to settle.
+    epochs = 4 if policy == "mixed_bfloat16" else 12
+    history = model.fit(x, batch_size=8, epochs=epochs, shuffle=False, verbose=0)
+    history = history.history
     assert np.all(np.isfinite(history["loss"]))
     assert history["nll"][-1] < history["nll"][0] - 0.05
 

@@ -12,6 +12,7 @@ from keras_ada import io_utils
 from keras_ada import training
 from keras_ada import zoo
 from keras_ada.data import synthetic_batches
+from keras_ada.models import build_model
 from keras_ada.training.divergence import StopOnDivergence
 from keras_ada.training.divergence import TrainingDiverged
 from keras_ada.training.run_lock import RunLock
@@ -89,7 +90,7 @@ def test_a_truncated_checkpoint_falls_back_to_the_previous_one(tmp_path):
         file.truncate(os.path.getsize(latest) // 2)
     previous = os.path.join(directory, state["previous"]["weights"])
     expected = zoo.load_weights(zoo.load("amae_hop8", scale="tiny"), previous)
-    model = zoo.build_model(zoo.load("amae_hop8", scale="tiny"))
+    model = build_model(zoo.load("amae_hop8", scale="tiny"))
     model.compile()
     with pytest.warns(UserWarning, match="unreadable.*the one before it"):
         steps_done = training.ResumableCheckpoint(directory).restore(model)
