@@ -80,7 +80,7 @@ def run(args):
                 ["train", MODEL, "--scale", args.scale, "--level", str(level)]
                 + ["--config", args.config, "--output", model_dir]
                 + ["--steps", str(steps), "--learning-rate", str(args.learning_rate)]
-                + ["--seed", str(args.seed), "--eval-steps", "2"]
+                + ["--seed", str(args.seed), "--eval-steps", "2", "--no-pbt"]
                 + data
             )
         )
