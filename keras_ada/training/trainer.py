@@ -74,7 +74,8 @@ def train(
         log_every: steps between TensorBoard's batch-level summaries.
         divergence: the `StopOnDivergence` callback that stops a diverging
             run (raising `TrainingDiverged`) before its weights are saved;
-            defaults to `StopOnDivergence()`.
+            defaults to `StopOnDivergence()`; `False` trains on whatever the
+            loss does (a population replaces its diverged members itself).
         learning_rate: optional learning rate that replaces the one a resumed
             run restores from its checkpoint (to resume a diverged run more
             gently).
@@ -129,7 +130,7 @@ def train(
             validation_data=validation_data,
             validation_steps=validation_steps,
             callbacks=[
-                divergence or StopOnDivergence(),
+                *([] if divergence is False else [divergence or StopOnDivergence()]),
                 CodebookMonitor(),
                 checkpoint,
                 keras.callbacks.SwapEMAWeights(),

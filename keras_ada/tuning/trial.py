@@ -183,4 +183,7 @@ def run_member(config: dict, task):
         final_model=final_model,
         verbose=0,
         callbacks=[*extra, reporter],
+        # The population replaces a diverged member by an exploit of a healthy
+        # one, so a member reports its loss whatever it is.
+        divergence=False,
     )
