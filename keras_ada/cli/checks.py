@@ -33,11 +33,11 @@ def check_arguments(args):
     """Checks the arguments every command shares; raises `UserError`."""
     for name in POSITIVE + POSITIVE_OR_UNSET:
         value = getattr(args, name, None)
-        if value is not None and not value > 0:
+        if value is not None and not all(v > 0 for v in _values(value)):
             raise UserError(f"{_option(name)} must be positive. Received: {value}")
     for name in NON_NEGATIVE:
         value = getattr(args, name, None)
-        if value is not None and value < 0:
+        if value is not None and any(v < 0 for v in _values(value)):
             raise UserError(f"{_option(name)} must be >= 0. Received: {value}")
     if getattr(args, "output", None):
         check_writable_directory(args.output)
@@ -87,3 +87,8 @@ def check_audio_file(path: str):
 
 def _option(name):
     return "--" + name.replace("_", "-")
+
+
+def _values(value):
+    """The numbers of an option that takes one (`--steps 5`) or several."""
+    return value if isinstance(value, (list, tuple)) else (value,)

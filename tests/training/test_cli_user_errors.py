@@ -25,6 +25,7 @@ def one_line_error(capsys, argv, command):
     [
         (["train", "vqvae_hop8", "--steps", "0"], "--steps must be positive"),
         (["train", "vqvae_hop8", "--steps", "-5"], "--steps must be positive"),
+        (["demo", "--steps", "10", "0", "5"], "--steps must be positive"),
         (["sample", "vqvae_hop8", "--seconds", "0"], "--seconds must be positive"),
         (["train", "vqvae_hop8", "--data-dir", "missing-data"], "no such directory"),
         (["sample", "missing/model.keras"], "missing/model.keras: no such file"),
