@@ -46,9 +46,7 @@ def add_parser(subparsers):
         type=int,
         help="for a stack: 0..n-1 trains ADA level i, n trains the prior",
     )
-    parser.add_argument("--scale", default="paper", help="paper, small or tiny")
     parser.add_argument("--steps", type=int, help="training steps (default: per scale)")
-    parser.add_argument("--batch-size", type=int, help="global batch size")
     parser.add_argument(
         "--learning-rate",
         type=float,
@@ -56,37 +54,12 @@ def add_parser(subparsers):
         "faster with about 2e-3",
     )
     parser.add_argument(
-        "--length",
-        type=int,
-        help="scored steps per excerpt, in steps of the modelled sequence; excerpts "
-        "are one receptive field longer (default: per row, see zoo/README.md)",
-    )
-    parser.add_argument(
         "--ema-momentum",
         type=float,
         help="Polyak averaging decay (default: per scale, e.g. 0.9999 at paper scale)",
     )
     parser.add_argument("--output", help="output directory (required to train)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed")
-    parser.add_argument("--data-dir", help="TFDS data directory of piano_dataset")
-    parser.add_argument("--config", help="piano_dataset builder config")
-    parser.add_argument(
-        "--synthetic",
-        action="store_true",
-        help="train on synthetic tones instead of the piano data (smoke tests)",
-    )
-    parser.add_argument(
-        "--codes-from",
-        nargs="+",
-        metavar="ADA",
-        help="trained ADA .keras files (bottom first) whose codes a code-level "
-        "model trains on",
-    )
-    parser.add_argument(
-        "--codes-dir",
-        help="where the encoded piano data of a code-level model is written (and "
-        "found again); several models on the same codes can share it",
-    )
+    add_data_arguments(parser)
     parser.add_argument(
         "--checkpoint-every", type=int, default=500, help="steps between checkpoints"
     )
@@ -123,6 +96,39 @@ def add_parser(subparsers):
         "(`keras-ada tune`) with fixed alpha and beta instead, as a baseline",
     )
     return parser
+
+
+def add_data_arguments(parser):
+    """The options that choose a model's scale and the batches it trains on,
+    shared by `train` and `tune`."""
+    parser.add_argument("--scale", default="paper", help="paper, small or tiny")
+    parser.add_argument("--batch-size", type=int, help="global batch size")
+    parser.add_argument(
+        "--length",
+        type=int,
+        help="scored steps per excerpt, in steps of the modelled sequence; excerpts "
+        "are one receptive field longer (default: per row, see zoo/README.md)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
+    parser.add_argument("--data-dir", help="TFDS data directory of piano_dataset")
+    parser.add_argument("--config", help="piano_dataset builder config")
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="train on synthetic tones instead of the piano data (smoke tests)",
+    )
+    parser.add_argument(
+        "--codes-from",
+        nargs="+",
+        metavar="ADA",
+        help="trained ADA .keras files (bottom first) whose codes a code-level "
+        "model trains on",
+    )
+    parser.add_argument(
+        "--codes-dir",
+        help="where the encoded piano data of a code-level model is written (and "
+        "found again); several models on the same codes can share it",
+    )
 
 
 def run(args):

@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 
+from keras_ada.cli.train import add_data_arguments
 from keras_ada.cli.train import parse_overrides
 
 
@@ -83,20 +84,8 @@ def add_parser(subparsers):
     parser.add_argument(
         "--gpus-per-trial", type=float, default=0, help="GPUs per member"
     )
-    parser.add_argument("--scale", default="paper", help="paper, small or tiny")
-    parser.add_argument("--batch-size", type=int, help="batch size of a member")
     parser.add_argument("--learning-rate", type=float, help="Adam's learning rate")
-    parser.add_argument("--length", type=int, help="excerpt length")
-    parser.add_argument("--seed", type=int, default=0, help="random seed")
-    parser.add_argument("--data-dir", help="TFDS data directory of piano_dataset")
-    parser.add_argument("--config", help="piano_dataset builder config")
-    parser.add_argument(
-        "--synthetic", action="store_true", help="train on synthetic tones"
-    )
-    parser.add_argument(
-        "--codes-from", nargs="+", metavar="ADA", help="trained ADAs below the model"
-    )
-    parser.add_argument("--codes-dir", help="where the encoded piano data is written")
+    add_data_arguments(parser)
     parser.add_argument(
         "--eval-steps", type=int, default=10, help="batches of the final evaluation"
     )
