@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BACKENDS ?= tensorflow jax
 DEMO_DIR ?= demo
 DEMO_BACKEND ?= jax
-PYTEST := $(BIN)/python -m pytest -q -n 2 --durations=10
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=10
 
 .PHONY: install system-deps test demo data lint clean
 

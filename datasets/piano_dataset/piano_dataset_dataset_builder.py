@@ -28,6 +28,7 @@ from etils import epath
 from keras_ada.audio import SAMPLE_RATE
 
 from . import audio_files
+from . import recordings_pipeline
 from . import synthesis
 
 EVAL_FRACTION = 0.01
@@ -189,9 +190,9 @@ class Builder(tfds.core.GeneratorBasedBuilder):
 
         `eval` holds the `ceil(1% of N)` usable recordings (of `N`) that come
         first in `split_order` (the hash of their id); the bad ones met on the
-        way are skipped. Each split's generator works this choice out from the
-        recordings alone (`train` reads the few first candidates again), so the
-        splits can be generated in any order or in parallel. With a single
+        way are left to `train`, which reports them. The choice is made here,
+        before either split is generated, so that the splits can be generated
+        in any order or in parallel (TFDS and Beam do). With a single
         recording there is no `eval` split.
         """
         if self.builder_config.source == "manual":
@@ -201,77 +202,88 @@ class Builder(tfds.core.GeneratorBasedBuilder):
         if len(items) < 2:
             logger.warning("A single recording: no eval split.")
             return {"train": self._generate_examples("train", items)}
+        held_out = self._held_out(items)
         return {
-            "eval": self._generate_examples("eval", items),
-            "train": self._generate_examples("train", items),
+            "eval": self._generate_examples(
+                "eval", [item for item in items if item.id in held_out]
+            ),
+            "train": self._generate_examples(
+                "train", [item for item in items if item.id not in held_out]
+            ),
         }
 
     def _generate_examples(self, split: str, items: list):
-        """Yields `(id, example)` for a split; bad pieces or files are skipped."""
-        if split == "eval":
-            examples = self._held_out(items)
-        else:
-            held_out = [
-                (item, example is not None)
-                for item, example, _ in self._held_out(items)
-            ]
-            claimed = {item.id for item, _ in held_out}
-            items = [item for item in items if item.id not in claimed]
-            examples = self._examples(items, parallel=True)
+        """The `(id, example)` pairs of a split; bad pieces or files are skipped.
+
+        User recordings are read by a Beam pipeline (`RecordingExamples`),
+        rendered scores by a pool of processes of this machine.
+        """
+        if self.builder_config.source == "manual":
+            return recordings_pipeline.RecordingExamples(
+                split,
+                items,
+                self.builder_config.min_duration,
+                self.info.features["audio"],
+            )
+        return self._rendered_examples(split, items)
+
+    def _rendered_examples(self, split: str, pieces: list):
+        """Yields `(id, example)` of rendered scores; failed pieces are skipped."""
         ingested = skipped = 0
-        for item, example, reason in examples:
+        for piece, example, reason in self._examples(pieces, parallel=True):
             if example is None:
-                logger.warning("Skipped %s: %s.", item.path, reason)
+                logger.warning("Skipped %s: %s.", piece.path, reason)
                 skipped += 1
                 continue
             ingested += 1
-            yield item.id, example
+            yield piece.id, example
         logger.info(
-            "piano_dataset %s split: %d ingested, %d skipped.",
-            split,
-            ingested,
-            skipped,
+            "piano_dataset %s split: %d ingested, %d skipped.", split, ingested, skipped
         )
-        if split == "train":
-            usable = sum(ok for _, ok in held_out)
-            logger.info(
-                "piano_dataset/%s: %d ingested, %d skipped.",
-                self.builder_config.name,
-                ingested + usable,
-                skipped + len(held_out) - usable,
-            )
         if not ingested:
             raise ValueError(
-                f"No usable recording for the {split} split: all {skipped} were "
-                "skipped (see the log for the files and the reasons)."
+                f"No usable piece for the {split} split: all {skipped} were "
+                "skipped (see the log for the pieces and the reasons)."
             )
 
-    def _held_out(self, items: list):
-        """Yields the `eval` candidates as `(item, example or None, reason)`.
+    def _held_out(self, items: list) -> set[str]:
+        """The ids of the `eval` recordings, read in `split_order`.
 
-        They are the items in `split_order` up to the
-        `ceil(EVAL_FRACTION * len(items))`-th usable one; none for a single item.
+        They are the first `ceil(EVAL_FRACTION * len(items))` usable items in
+        `split_order`; the items are read (or rendered) one by one until
+        that many are usable.
+
+        Raises:
+            ValueError: if no item can be used for `eval`.
         """
-        if len(items) < 2:
-            return
-        count, usable = math.ceil(EVAL_FRACTION * len(items)), 0
+        count = math.ceil(EVAL_FRACTION * len(items))
+        held_out = set()
         by_hash = sorted(items, key=lambda item: split_order(item.id))
-
-        def candidates():
-            for item in by_hash:
-                if usable == count:
-                    return
-                yield item
-
-        for item, example, reason in self._examples(candidates(), parallel=False):
-            usable += example is not None
-            yield item, example, reason
+        for item in by_hash:
+            if len(held_out) == count:
+                break
+            _, example, _ = next(self._examples([item], parallel=False))
+            if example is not None:
+                held_out.add(item.id)
+        if not held_out:
+            raise ValueError(
+                f"No usable recording for the eval split: all {len(items)} were "
+                "skipped (see the log for the files and the reasons)."
+            )
+        return held_out
 
     def _examples(self, items, parallel: bool):
         """Yields `(item, example or None, reason)` in order, reading items lazily."""
         if self.builder_config.source == "manual":
             for recording in items:
-                yield recording, *self._recording_example(recording)
+                yield (
+                    recording,
+                    *recordings_pipeline.recording_example(
+                        recording,
+                        self.builder_config.min_duration,
+                        self.info.features["audio"],
+                    ),
+                )
             return
         soundfont = synthesis.soundfont_path()
         if parallel:
@@ -294,39 +306,14 @@ class Builder(tfds.core.GeneratorBasedBuilder):
                 yield piece, None, reason
                 continue
             example = {
-                "audio": self._encode_audio(audio),
+                "audio": recordings_pipeline.encode_audio(
+                    self.info.features["audio"], audio
+                ),
                 "composer": piece.composer,
                 "title": piece.title,
                 "id": piece.id,
             }
             yield piece, example, None
-
-    def _recording_example(self, recording: audio_files.Recording):
-        """`(example, None)` of a user recording, or `(None, reason)`."""
-        try:
-            audio = audio_files.read_recording(
-                recording.path, self.builder_config.min_duration
-            )
-        except Exception as error:  # noqa: BLE001 - a bad file must not stop a build.
-            return None, audio_files.describe_error(error)
-        example = {
-            "audio": self._encode_audio(audio),
-            "composer": recording.composer,
-            "title": recording.title,
-            "id": recording.id,
-        }
-        return example, None
-
-    def _encode_audio(self, audio: np.ndarray) -> np.ndarray:
-        """Applies the `audio` feature's zlib encoding to int16 samples.
-
-        `tfds.features.Audio` passes numpy arrays through without its encoding
-        (TFDS 4.9: int16 samples would then fail to serialise, or be stored as
-        int64 without an encoding), so the `tfds.features.Tensor` encoding that
-        `Audio` decodes on reading is applied here.
-        """
-        feature = self.info.features["audio"]
-        return np.asarray(tfds.features.Tensor.encode_example(feature, audio), object)
 
     def _select_pieces(self) -> list[_Piece]:
         pieces = self.builder_config.pieces

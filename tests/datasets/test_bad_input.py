@@ -8,10 +8,13 @@ import hashlib
 import logging
 import types
 
+import apache_beam as beam
 import numpy as np
 import pytest
 import soundfile
 import tensorflow_datasets as tfds
+from apache_beam.testing.util import assert_that
+from apache_beam.testing.util import equal_to
 from piano_data_helpers import build_recordings
 from piano_data_helpers import tones
 from piano_dataset import piano_dataset_dataset_builder
@@ -147,15 +150,15 @@ def test_every_bad_file_is_skipped_with_a_reason(built):
 
 def test_summary_and_eval_split(built):
     examples, messages, first_bad, _ = built
-    found = {**examples["train"], **examples["eval"]}
-    ingested = len(found)
-    skipped = len(GOOD) + len(BAD) + 1 - ingested
+    total_skipped = len(GOOD) + len(BAD) + 1 - len(examples["train"]) - 1
+    assert "piano_dataset eval split: 1 ingested, 0 skipped." in messages
     assert (
-        f"piano_dataset/recordings: {ingested} ingested, {skipped} skipped." in messages
+        f"piano_dataset train split: {len(examples['train'])} ingested, "
+        f"{total_skipped} skipped." in messages
     )
     # ceil(1% of 18) = 1 recording; the broken first one is passed over.
     assert len(examples["eval"]) == 1
-    assert first_bad not in found
+    assert first_bad not in {**examples["train"], **examples["eval"]}
     assert not set(examples["eval"]) & set(examples["train"])
 
 
@@ -169,4 +172,6 @@ def test_train_split_alone_is_the_same_as_after_eval(built, tmp_path):
     )
     manager = types.SimpleNamespace(manual_dir=str(folder))
     train = builder._split_generators(manager)["train"]
-    assert {id_ for id_, _ in train} == set(examples["train"])
+    with beam.Pipeline() as pipeline:
+        ids = pipeline | train | beam.Map(lambda pair: pair[0])
+        assert_that(ids, equal_to(sorted(examples["train"])))

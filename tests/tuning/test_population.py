@@ -11,6 +11,11 @@ import pytest
 
 ray = pytest.importorskip("ray")
 
+# One population serves every test of this module: under pytest-xdist they run
+# in one worker (`--dist loadgroup`), so the population trains once, not once
+# per worker, and its members do not compete with a second copy for the CPUs.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("population")]
+
 from keras_ada import cli  # noqa: E402
 from keras_ada import tuning  # noqa: E402
 from keras_ada import zoo  # noqa: E402
@@ -113,7 +118,6 @@ def exploits(summary):
     return [event for event in summary["events"] if event["event"] == "exploit"]
 
 
-@pytest.mark.slow
 def test_the_record_is_written(population):
     summary, directory, _ = population
     run = directory / "run"
@@ -125,7 +129,6 @@ def test_the_record_is_written(population):
         assert reports[-1]["step"] == STEPS
 
 
-@pytest.mark.slow
 def test_hyperparameters_stay_within_the_perturbed_ranges(population):
     summary, _, _ = population
     for event in exploits(summary):
@@ -141,7 +144,6 @@ def test_hyperparameters_stay_within_the_perturbed_ranges(population):
             assert report["beta"] <= 10.0 * 1.2**perturbations
 
 
-@pytest.mark.slow
 def test_no_perturbation_before_the_burn_in(population):
     summary, _, _ = population
     # Whether a scheduled exploit happens depends on the order in which the
@@ -154,7 +156,6 @@ def test_no_perturbation_before_the_burn_in(population):
         assert len({(r["alpha"], r["beta"]) for r in early}) == 1
 
 
-@pytest.mark.slow
 def test_an_exploiting_member_starts_from_its_donors_state(population):
     summary, _, _ = population
     members = reports_of(summary)
@@ -172,7 +173,6 @@ def test_an_exploiting_member_starts_from_its_donors_state(population):
         assert restarted[0]["step"] == event["donor_step"] + REPORT_EVERY
 
 
-@pytest.mark.slow
 def test_a_diverged_member_is_replaced(population):
     summary, _, diverged = population
     replacements = [
@@ -186,7 +186,6 @@ def test_a_diverged_member_is_replaced(population):
     assert np.isfinite(reports_of(summary)[diverged][-1]["nll"])
 
 
-@pytest.mark.slow
 def test_the_best_member_samples_as_a_stack_level(population, tmp_path):
     summary, directory, _ = population
     stack = tmp_path / "stack"
