@@ -115,4 +115,3 @@ def test_two_worker_processes_give_the_same_examples(folder, tmp_path, monkeypat
         direct_num_workers=2, direct_running_mode="multi_processing"
     )
     _assert_matches(_build(folder, tmp_path, options), _reference(folder))
-
