@@ -8,7 +8,7 @@ DEMO_DIR ?= demo
 DEMO_BACKEND ?= jax
 PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=10
 
-.PHONY: install system-deps test demo data lint clean
+.PHONY: install system-deps test test-multi-worker demo data lint clean
 
 install: system-deps $(STAMP)
 
@@ -26,6 +26,14 @@ test: install
 	@set -e; for backend in $(BACKENDS); do \
 		echo "== tests on the $$backend backend =="; \
 		KERAS_BACKEND=$$backend $(PYTEST) tests; \
+	done
+
+# Training jobs of two local processes per backend (minutes): not part of `test`.
+test-multi-worker: install
+	@set -e; for backend in $(BACKENDS); do \
+		echo "== multi-worker tests on the $$backend backend =="; \
+		KERAS_ADA_MULTI_WORKER_TESTS=1 KERAS_BACKEND=$$backend \
+			$(BIN)/python -m pytest -q tests/training/test_multi_worker.py; \
 	done
 
 # The embedded_mini config of piano_dataset: a few minutes of rendered repertoire.

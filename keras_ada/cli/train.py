@@ -89,6 +89,16 @@ def add_parser(subparsers):
     parser.add_argument(
         "--verbose", type=int, default=1, help="fit verbosity (1: progress bar)"
     )
+    processes = parser.add_argument_group(
+        "several processes (JAX; TensorFlow reads TF_CONFIG instead)",
+        "Run the same command in every process, each with its --process-id; "
+        "process 0 writes the checkpoints, logs and model.",
+    )
+    processes.add_argument(
+        "--coordinator", metavar="HOST:PORT", help="address of process 0"
+    )
+    processes.add_argument("--num-processes", type=int, help="processes in the job")
+    processes.add_argument("--process-id", type=int, help="this process, 0..N-1")
     parser.add_argument(
         "--no-pbt",
         action="store_true",
@@ -144,6 +154,8 @@ def run(args):
     from keras_ada import zoo
     from keras_ada.training.divergence import StopOnDivergence
 
+    if args.coordinator or args.num_processes or args.process_id is not None:
+        _join_processes(args)
     keras.utils.set_random_seed(args.seed)
     if args.mixed_precision:
         keras.mixed_precision.set_global_policy(args.mixed_precision)
@@ -215,6 +227,13 @@ def run(args):
         learning_rate=args.learning_rate,
         divergence=StopOnDivergence(args.max_loss_ratio),
     )
+    if distribution.num_processes > 1:
+        from keras_ada.training.digest import state_digest
+
+        print(
+            f"Trained weights of process {distribution.process_index}: "
+            f"sha256 {state_digest(model.weights)}"
+        )
     metrics_path = os.path.join(plan["work_dir"], "metrics.json")
     if history is None and os.path.exists(metrics_path):
         print(f"Already trained: {plan['final_model']}")
@@ -230,6 +249,23 @@ def run(args):
         training.write_json(metrics_path, metrics)
         print(json.dumps(metrics))
     return 0
+
+
+def _join_processes(args):
+    """Joins a multi-process JAX job (`keras_ada.training.initialize_processes`)."""
+    from keras_ada import training
+
+    if None in (args.coordinator, args.num_processes, args.process_id):
+        raise SystemExit(
+            "keras-ada train: several processes need --coordinator, "
+            "--num-processes and --process-id together."
+        )
+    try:
+        training.initialize_processes(
+            args.coordinator, args.num_processes, args.process_id
+        )
+    except ValueError as error:
+        raise SystemExit(f"keras-ada train: {error}") from None
 
 
 def parse_overrides(items):

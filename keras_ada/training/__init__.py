@@ -7,6 +7,7 @@ The batches it trains on come from `keras_ada.data`.
 from keras_ada.training.checkpoint import ResumableCheckpoint
 from keras_ada.training.codebook_health import CodebookMonitor
 from keras_ada.training.distribution import Distribution
+from keras_ada.training.distribution import initialize_processes
 from keras_ada.training.distribution import select_distribution
 from keras_ada.training.divergence import StopOnDivergence
 from keras_ada.training.divergence import TrainingDiverged
@@ -27,6 +28,7 @@ __all__ = [
     "TensorBoard",
     "TrainingDiverged",
     "evaluate",
+    "initialize_processes",
     "select_distribution",
     "train",
     "write_json",

@@ -2,6 +2,7 @@
 
 import json
 import os
+import tempfile
 import warnings
 
 import keras
@@ -32,8 +33,11 @@ class ResumableCheckpoint(keras.callbacks.Callback):
 
     Args:
         directory: where the checkpoints are written.
-        write: whether this process writes them (only the chief of a
-            multi-worker cluster does; every worker restores them).
+        write: whether this process keeps them (only the chief of a
+            multi-worker cluster does; every worker restores them). The other
+            workers save to a temporary directory that is removed at once:
+            reading distributed weights is a collective operation, which
+            every worker must take part in.
 
     Example:
 
@@ -98,6 +102,8 @@ class ResumableCheckpoint(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if not self.write:
+            with tempfile.TemporaryDirectory() as directory:
+                self.model.save_weights(os.path.join(directory, "w.weights.h5"))
             return
         previous = self.state()
         weights = f"epoch_{epoch + 1:06d}.weights.h5"

@@ -3,8 +3,16 @@
 TensorFlow: `tf.distribute.MirroredStrategy` over the local GPUs (or over the
 logical CPUs when there are no GPUs and more than one logical CPU), and
 `tf.distribute.MultiWorkerMirroredStrategy` when `TF_CONFIG` describes a
-cluster. JAX: `keras.distribution.DataParallel` over `jax.devices()`. Other
-backends, or a single device: no distribution.
+cluster. JAX: `keras.distribution.DataParallel` over `jax.devices()`, the
+devices of every process once `initialize_processes` has joined them into one
+job (`jax.distributed.initialize`). Other backends, or a single device: no
+distribution.
+
+On several workers or processes, each reads its own part of every global
+batch (TensorFlow's auto-sharding, Keras' `DataParallel.distribute_dataset`):
+the input pipeline is the same on each, seeded alike, and yields global
+batches. Only the chief (task 0, process 0) writes checkpoints, logs and the
+final model.
 
 Models must be created, compiled and fitted inside `scope()`. The global batch
 is split evenly across replicas, so its size must be a multiple of
@@ -30,6 +38,8 @@ class Distribution:
         context: a callable returning the context manager of the set-up.
         is_chief: whether this process writes checkpoints, logs and the final
             model (false on the non-chief workers of a multi-worker cluster).
+        num_processes: how many processes (workers) train together.
+        process_index: this process's index among them.
     """
 
     def __init__(
@@ -38,11 +48,21 @@ class Distribution:
         num_replicas: int,
         context=contextlib.nullcontext,
         is_chief: bool = True,
+        num_processes: int = 1,
+        process_index: int = 0,
+        prepare=None,
     ):
         self.name = name
         self.num_replicas = num_replicas
         self.is_chief = is_chief
+        self.num_processes = num_processes
+        self.process_index = process_index
         self._context = context
+        self._prepare = prepare
+
+    def prepare(self, model):
+        """Adapts a compiled model to the set-up before it trains (or returns it)."""
+        return self._prepare(model) if self._prepare else model
 
     def scope(self):
         """Returns the context manager to create, compile and fit models in."""
@@ -58,6 +78,52 @@ class Distribution:
 
     def __repr__(self):
         return f"<Distribution {self.name}>"
+
+
+def initialize_processes(
+    coordinator: str | None = None,
+    num_processes: int | None = None,
+    process_id: int | None = None,
+):
+    """Joins this process to a multi-process JAX job (`jax.distributed`).
+
+    Call it once, before any other JAX work, in every process of the job with
+    the same `coordinator` and `num_processes` and its own `process_id`; then
+    `select_distribution()` replicates over the devices of every process. The
+    arguments left out are read from the environment variables Keras reads
+    (`KERAS_DISTRIBUTION_JOB_ADDRESSES`, `KERAS_DISTRIBUTION_NUM_PROCESSES`,
+    `KERAS_DISTRIBUTION_PROCESS_ID`), or found by JAX on a managed cluster
+    (Slurm, Cloud TPU). On CPUs the processes exchange data through Gloo.
+
+    Args:
+        coordinator: `"host:port"` of process 0.
+        num_processes: how many processes the job has.
+        process_id: this process's index, `0 <= process_id < num_processes`.
+
+    Example:
+
+    >>> # In each of two processes, with its own process_id:
+    >>> keras_ada.training.initialize_processes(
+    ...     "10.0.0.1:1234", num_processes=2, process_id=0
+    ... )  # doctest: +SKIP
+    >>> distribution = keras_ada.training.select_distribution()  # doctest: +SKIP
+    """
+    if keras.backend.backend() != "jax":
+        raise ValueError(
+            "Multi-process training with a coordinator is for the JAX backend "
+            "(KERAS_BACKEND=jax); TensorFlow reads its cluster from TF_CONFIG. "
+            f"Received: backend={keras.backend.backend()!r}"
+        )
+    if num_processes is not None and process_id is not None:
+        if not 0 <= process_id < num_processes:
+            raise ValueError(
+                "`process_id` must be in [0, num_processes). Received: "
+                f"process_id={process_id}, num_processes={num_processes}"
+            )
+    import jax
+
+    jax.config.update("jax_cpu_collectives_implementation", "gloo")
+    keras.distribution.initialize(coordinator, num_processes, process_id)
 
 
 def select_distribution(devices: list | None = None) -> Distribution:
@@ -90,11 +156,16 @@ def _tensorflow_distribution(devices):
             and resolver.task_id == 0
             and "chief" not in resolver.cluster_spec().as_dict()
         )
+        cluster = resolver.cluster_spec().as_dict()
         return Distribution(
             f"MultiWorkerMirroredStrategy x {strategy.num_replicas_in_sync}",
             strategy.num_replicas_in_sync,
             strategy.scope,
             is_chief=is_chief,
+            num_processes=sum(len(tasks) for tasks in cluster.values()),
+            process_index=resolver.task_id
+            + (len(cluster.get("chief", [])) if resolver.task_type == "worker" else 0),
+            prepare=_logs_as_vectors,
         )
     if devices is None:
         devices = [device.name for device in tf.config.list_logical_devices("GPU")]
@@ -109,6 +180,29 @@ def _tensorflow_distribution(devices):
         strategy.num_replicas_in_sync,
         strategy.scope,
     )
+
+
+def _logs_as_vectors(model):
+    """Makes the train and test steps return their logs as 1-element vectors.
+
+    Under `MultiWorkerMirroredStrategy`, Keras 3 averages a step's logs with
+    `strategy.reduce("MEAN", value, axis=0)`, which fails on the scalars that
+    `train_step` returns ("Invalid reduction dimension 0 for input with 0
+    dimensions", tensorflow/tensorflow#72388). A vector of one element
+    reduces to the same mean, as a scalar.
+    """
+    from keras import ops
+
+    def vectors(step):
+        def step_with_vector_logs(data):
+            logs = step(data)
+            return {key: ops.reshape(value, (1,)) for key, value in logs.items()}
+
+        return step_with_vector_logs
+
+    model.train_step = vectors(model.train_step)
+    model.test_step = vectors(model.test_step)
+    return model
 
 
 @functools.cache
@@ -128,8 +222,13 @@ def _jax_distribution(devices):
     if len(devices) < 2:
         return Distribution(f"JAX, one device {devices}", 1)
     distribution = keras.distribution.DataParallel(devices=devices)
+    processes = jax.process_count()
     return Distribution(
-        f"DataParallel x {len(devices)} ({devices[0].platform})",
+        f"DataParallel x {len(devices)} ({devices[0].platform}"
+        + (f", {processes} processes)" if processes > 1 else ")"),
         len(devices),
         distribution.scope,
+        is_chief=jax.process_index() == 0,
+        num_processes=processes,
+        process_index=jax.process_index(),
     )

@@ -3,6 +3,7 @@
 import contextlib
 import math
 import os
+import tempfile
 import warnings
 
 import keras
@@ -106,6 +107,7 @@ def train(
         model = make_model()
         if getattr(model, "optimizer", None) is None:
             model.compile()
+        model = distribution.prepare(model)
         build_model(model)
         model.optimizer.build(model.trainable_variables)
         steps_done = checkpoint.restore(model)
@@ -142,6 +144,9 @@ def train(
         if distribution.is_chief:
             with io_utils.atomic_path(final_model) as temporary:
                 model.save(temporary)
+        else:  # Reading distributed weights is collective: every worker saves.
+            with tempfile.TemporaryDirectory() as directory:
+                model.save(os.path.join(directory, FINAL_MODEL))
     return model, history
 
 

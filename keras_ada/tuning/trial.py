@@ -11,13 +11,13 @@ resumable `fit` as `keras-ada train`.
 """
 
 import copy
-import hashlib
 import math
 import os
 import shutil
 
 import keras
-import numpy as np
+
+from keras_ada.training.digest import state_digest
 
 WORK_DIR = "train"
 CHECKPOINT_DIR = "checkpoint"
@@ -53,14 +53,6 @@ def model_config_with(config: dict, alpha: float, beta: float) -> dict:
     config = copy.deepcopy(config)
     config["quantiser"].update(alpha=float(alpha), beta=float(beta))
     return config
-
-
-def state_digest(variables) -> str:
-    """A digest of the exact values of variables (equal digests: equal values)."""
-    digest = hashlib.sha256()
-    for variable in variables:
-        digest.update(np.ascontiguousarray(keras.ops.convert_to_numpy(variable)))
-    return digest.hexdigest()[:16]
 
 
 def model_digests(model) -> dict:
