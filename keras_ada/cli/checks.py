@@ -9,9 +9,16 @@ import tempfile
 
 # Arguments of any command that must be positive, and those that must not be
 # negative (an option a command does not have is skipped).
-POSITIVE = ("steps", "batch_size", "checkpoint_every", "length", "seconds")
+POSITIVE = (
+    "steps",
+    "batch_size",
+    "checkpoint_every",
+    "length",
+    "seconds",
+    "num_processes",
+)
 POSITIVE_OR_UNSET = ("learning_rate", "sample_rate")
-NON_NEGATIVE = ("eval_steps", "offset")
+NON_NEGATIVE = ("eval_steps", "offset", "process_id")
 
 
 class UserError(Exception):

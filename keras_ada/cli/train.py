@@ -254,18 +254,19 @@ def run(args):
 def _join_processes(args):
     """Joins a multi-process JAX job (`keras_ada.training.initialize_processes`)."""
     from keras_ada import training
+    from keras_ada.cli.checks import UserError
 
     if None in (args.coordinator, args.num_processes, args.process_id):
-        raise SystemExit(
-            "keras-ada train: several processes need --coordinator, "
-            "--num-processes and --process-id together."
+        raise UserError(
+            "several processes need --coordinator, --num-processes and "
+            "--process-id together."
         )
     try:
         training.initialize_processes(
             args.coordinator, args.num_processes, args.process_id
         )
     except ValueError as error:
-        raise SystemExit(f"keras-ada train: {error}") from None
+        raise UserError(str(error)) from None
 
 
 def parse_overrides(items):

@@ -108,18 +108,18 @@ def initialize_processes(
     ... )  # doctest: +SKIP
     >>> distribution = keras_ada.training.select_distribution()  # doctest: +SKIP
     """
-    if keras.backend.backend() != "jax":
-        raise ValueError(
-            "Multi-process training with a coordinator is for the JAX backend "
-            "(KERAS_BACKEND=jax); TensorFlow reads its cluster from TF_CONFIG. "
-            f"Received: backend={keras.backend.backend()!r}"
-        )
     if num_processes is not None and process_id is not None:
         if not 0 <= process_id < num_processes:
             raise ValueError(
                 "`process_id` must be in [0, num_processes). Received: "
                 f"process_id={process_id}, num_processes={num_processes}"
             )
+    if keras.backend.backend() != "jax":
+        raise ValueError(
+            "Multi-process training with a coordinator is for the JAX backend "
+            "(KERAS_BACKEND=jax); TensorFlow reads its cluster from TF_CONFIG. "
+            f"Received: backend={keras.backend.backend()!r}"
+        )
     import jax
 
     jax.config.update("jax_cpu_collectives_implementation", "gloo")

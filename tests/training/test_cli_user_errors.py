@@ -30,6 +30,17 @@ def one_line_error(capsys, argv, command):
         (["train", "vqvae_hop8", "--data-dir", "missing-data"], "no such directory"),
         (["sample", "missing/model.keras"], "missing/model.keras: no such file"),
         (["train", "codes_amae_rf64", "--codes-from", "a.keras"], "no such file"),
+        (["train", "vqvae_hop8", "--num-processes", "0"], "must be positive"),
+        (["train", "vqvae_hop8", "--process-id", "-1"], "--process-id must be >= 0"),
+        (
+            ["train", "vqvae_hop8", "--coordinator", "127.0.0.1:1"],
+            "need --coordinator, --num-processes and --process-id together",
+        ),
+        (
+            ["train", "vqvae_hop8", "--coordinator", "127.0.0.1:1"]
+            + ["--num-processes", "2", "--process-id", "2"],
+            "process_id",
+        ),
     ],
 )
 def test_bad_arguments_are_rejected_before_any_work(capsys, tmp_path, argv, message):
