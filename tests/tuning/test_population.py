@@ -180,7 +180,7 @@ def test_a_diverged_member_is_replaced(population):
         for e in exploits(summary)
         if e["member"] == diverged and e["reason"].startswith("divergence")
     ]
-    assert len(replacements) == 1
+    assert len(replacements) == 1, (summary["events"], reports_of(summary)[diverged])
     assert replacements[0]["donor"] != diverged
     assert replacements[0]["step"] == DIVERGE_AT + REPORT_EVERY
     assert np.isfinite(reports_of(summary)[diverged][-1]["nll"])
