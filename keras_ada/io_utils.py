@@ -9,15 +9,19 @@ import contextlib
 import json
 import math
 import os
+import tempfile
 
 
 @contextlib.contextmanager
-def atomic_path(path: str):
+def atomic_path(path: str, keep: bool = True):
     """Yields a temporary path to write; renames it to `path` on success.
 
     The temporary name keeps the destination's suffix (writers such as
     `soundfile` or `save_weights` choose the format from it). On an
     exception the temporary file is removed and `path` is left untouched.
+    With `keep=False` the file is written in a private temporary directory
+    and removed: a worker of a multi-worker job that must take part in a
+    (collective) save without keeping what it saved.
 
     Example:
 
@@ -30,6 +34,10 @@ def atomic_path(path: str):
     'complete'
     """
     directory, name = os.path.split(os.path.abspath(path))
+    if not keep:
+        with tempfile.TemporaryDirectory() as scratch:
+            yield os.path.join(scratch, name)
+        return
     os.makedirs(directory, exist_ok=True)
     temporary = os.path.join(directory, f".tmp-{os.getpid()}-{name}")
     try:

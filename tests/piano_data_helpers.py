@@ -46,6 +46,25 @@ def tones(seconds, rate=SAMPLE_RATE, seed=0, channels=1):
     return np.repeat(audio[:, None], channels, axis=1) if channels > 1 else audio
 
 
+def write_recordings(folder, recordings):
+    """Writes `tones` recordings, the `i`-th of them with seed `i`.
+
+    Args:
+        folder: where to write them.
+        recordings: `{relative path: (rate, channels, seconds, soundfile format,
+            subtype)}`.
+    """
+    import soundfile
+
+    for index, (name, (rate, channels, seconds, fmt, subtype)) in enumerate(
+        recordings.items()
+    ):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        audio = tones(seconds, rate, seed=index, channels=channels)
+        soundfile.write(path, audio, rate, format=fmt, subtype=subtype)
+
+
 def build_recordings(manual_dir, data_dir):
     """Builds the `recordings` config of `manual_dir` into `data_dir`."""
     builder = piano_dataset_dataset_builder.Builder(

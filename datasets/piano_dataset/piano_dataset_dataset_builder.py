@@ -259,12 +259,11 @@ class Builder(tfds.core.GeneratorBasedBuilder):
         count = math.ceil(EVAL_FRACTION * len(items))
         held_out = set()
         by_hash = sorted(items, key=lambda item: split_order(item.id))
-        for item in by_hash:
-            if len(held_out) == count:
-                break
-            _, example, _ = next(self._examples([item], parallel=False))
+        for item, example, _ in self._examples(by_hash, parallel=False):
             if example is not None:
                 held_out.add(item.id)
+            if len(held_out) == count:
+                break
         if not held_out:
             raise ValueError(
                 f"No usable recording for the eval split: all {len(items)} were "

@@ -2,7 +2,6 @@
 
 import json
 import os
-import tempfile
 import warnings
 
 import keras
@@ -101,14 +100,13 @@ class ResumableCheckpoint(keras.callbacks.Callback):
             return _steps_done(candidate)
 
     def on_epoch_end(self, epoch, logs=None):
+        weights = f"epoch_{epoch + 1:06d}.weights.h5"
+        path = os.path.join(self.directory, weights)
+        with io_utils.atomic_path(path, keep=self.write) as temporary:
+            self.model.save_weights(temporary)
         if not self.write:
-            with tempfile.TemporaryDirectory() as directory:
-                self.model.save_weights(os.path.join(directory, "w.weights.h5"))
             return
         previous = self.state()
-        weights = f"epoch_{epoch + 1:06d}.weights.h5"
-        with io_utils.atomic_path(os.path.join(self.directory, weights)) as temporary:
-            self.model.save_weights(temporary)
         state = {
             "epoch": epoch + 1,
             "steps_per_epoch": int(self.params["steps"]),

@@ -3,7 +3,6 @@
 import contextlib
 import math
 import os
-import tempfile
 import warnings
 
 import keras
@@ -141,12 +140,10 @@ def train(
             ],
             verbose=verbose,
         )
-        if distribution.is_chief:
-            with io_utils.atomic_path(final_model) as temporary:
-                model.save(temporary)
-        else:  # Reading distributed weights is collective: every worker saves.
-            with tempfile.TemporaryDirectory() as directory:
-                model.save(os.path.join(directory, FINAL_MODEL))
+        # Reading distributed weights is collective: every worker saves, and
+        # only the chief keeps the file.
+        with io_utils.atomic_path(final_model, keep=distribution.is_chief) as path:
+            model.save(path)
     return model, history
 
 

@@ -17,6 +17,7 @@ from apache_beam.testing.util import assert_that
 from apache_beam.testing.util import equal_to
 from piano_data_helpers import build_recordings
 from piano_data_helpers import tones
+from piano_data_helpers import write_recordings
 from piano_dataset import piano_dataset_dataset_builder
 
 # name: (rate, channels, seconds, soundfile format, subtype)
@@ -45,13 +46,7 @@ BAD = {
 
 
 def _write_folder(folder):
-    for index, (name, (rate, channels, seconds, fmt, subtype)) in enumerate(
-        GOOD.items()
-    ):
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        audio = tones(seconds, rate, seed=index, channels=channels)
-        soundfile.write(path, audio, rate, format=fmt, subtype=subtype)
+    write_recordings(folder, GOOD)
     (folder / "empty.wav").write_bytes(b"")
     (folder / "text.mp3").write_text("Not an mp3 file.\n")
     (folder / "garbage.flac").write_bytes(np.random.default_rng(0).bytes(5000))

@@ -14,6 +14,7 @@ import tensorflow_datasets as tfds
 from apache_beam.options.pipeline_options import PipelineOptions
 from piano_data_helpers import DATASETS_DIR
 from piano_data_helpers import tones
+from piano_data_helpers import write_recordings
 from piano_dataset import audio_files
 from piano_dataset import piano_dataset_dataset_builder
 
@@ -29,13 +30,7 @@ BAD = ["empty.wav", "text.mp3", "silent.wav", "short.wav"]
 
 
 def _write_folder(folder):
-    for index, (name, (rate, channels, seconds, fmt, subtype)) in enumerate(
-        GOOD.items()
-    ):
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        audio = tones(seconds, rate, seed=index, channels=channels)
-        soundfile.write(path, audio, rate, format=fmt, subtype=subtype)
+    write_recordings(folder, GOOD)
     (folder / "empty.wav").write_bytes(b"")
     (folder / "text.mp3").write_text("Not an mp3 file.\n")
     soundfile.write(folder / "silent.wav", np.zeros(32000), 16000)
