@@ -11,7 +11,9 @@ log-uniformly from [1e-4, 1e-2] and beta from [0.1, 10]; every 5000 steps a
 member below the top quantile continues from a better one's checkpoint (its
 weights, codebook, optimizer state and Polyak averages) with alpha and beta
 multiplied by 0.8 or 1.2; no perturbation in the first 10000 steps; the
-fitness is minus the training NLL; a diverged member is replaced at once.
+fitness is minus the NLL on held-out excerpts of the evaluation split
+(`--fitness train`: the training NLL of the last interval); a diverged member
+is replaced at once.
 Ray runs on this machine unless --address joins a cluster (`ray start --head`
 on its head node). Outputs: the best member's `model.keras` (or a stack's
 level file), `metrics.json`, `pbt.json` (every member's alpha, beta and
@@ -69,6 +71,18 @@ def add_parser(subparsers):
         type=float,
         default=0.25,
         help="the bottom fraction exploits the top fraction",
+    )
+    parser.add_argument(
+        "--fitness",
+        choices=("eval", "train"),
+        default="eval",
+        help="rank members by minus the held-out NLL (eval) or the training NLL",
+    )
+    parser.add_argument(
+        "--fitness-steps",
+        type=int,
+        default=4,
+        help="evaluation batches of the held-out fitness",
     )
     parser.add_argument(
         "--divergence-factor",
@@ -137,6 +151,11 @@ def run(args):
         report_every=args.report_every,
         seed=args.seed,
         learning_rate=args.learning_rate,
+        fitness=(
+            tuning.HeldOutFitness(data, args.fitness_steps, args.seed)
+            if args.fitness == "eval"
+            else tuning.training_fitness
+        ),
     )
     schedule = tuning.Schedule(
         population=args.population,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from keras_ada.tuning.report import write_report
 from keras_ada.tuning.trial import FINAL_MODEL
+from keras_ada.tuning.trial import REPORTS_FILE
 from keras_ada.tuning.trial import WORK_DIR
 from keras_ada.tuning.trial import run_member
 from keras_ada.tuning.trial import training_fitness
@@ -230,22 +231,23 @@ DIGESTS = (
 
 
 def _members(results):
+    """Every member's reports, from the record each member keeps (`ReportToTune`)."""
     members = []
     for result in results:
-        frame = result.metrics_dataframe
-        if frame is None or frame.empty:
+        path = os.path.join(result.path, WORK_DIR, REPORTS_FILE)
+        if not os.path.exists(path):
             continue
+        with open(path) as file:
+            rows = [json.loads(line) for line in file if line.strip()]
         reports = []
-        for row in frame.to_dict("records"):
+        for row in rows:
             report = {key: float(row[key]) for key in REPORTED if key in row}
             report["step"] = int(report["step"])
-            report.update(
-                {key: row[key] for key in DIGESTS if isinstance(row.get(key), str)}
-            )
+            report.update({key: row[key] for key in DIGESTS if key in row})
             reports.append(report)
         members.append(
             {
-                "member": frame["trial_id"].iloc[0],
+                "member": result.metrics["trial_id"],
                 "config": dict(result.config),
                 "reports": reports,
                 "path": result.path,

@@ -11,25 +11,31 @@ resumable `fit` as `keras-ada train`.
 """
 
 import copy
+import itertools
+import json
 import math
 import os
 import shutil
+from collections.abc import Callable
 
 import keras
+import numpy as np
 
 from keras_ada.training.digest import state_digest
+from keras_ada.validation import check_positive_int
 
 WORK_DIR = "train"
 CHECKPOINT_DIR = "checkpoint"
 FINAL_MODEL = "model.keras"
+REPORTS_FILE = "reports.jsonl"
 
 
 def training_fitness(model, logs: dict) -> float:
     """The fitness of a member: minus its training NLL over the last interval.
 
     Keras' epoch logs average the NLL over the reporting interval, which
-    smooths it. This is the one place to change to rank the population by
-    another measure (held-out NLL, say); a non-finite NLL gives `-inf`.
+    smooths it; a non-finite NLL gives `-inf`. `HeldOutFitness` ranks by the
+    NLL on the evaluation split instead.
 
     Args:
         model: the member's model (live weights).
@@ -40,6 +46,54 @@ def training_fitness(model, logs: dict) -> float:
     """
     nll = float(logs["nll"])
     return -nll if math.isfinite(nll) else -math.inf
+
+
+class HeldOutFitness:
+    """The fitness of a member: minus its NLL on held-out data.
+
+    The paper ranks a population by log-likelihood; measured on the evaluation
+    split it rewards what generalises rather than what fits the training batches.
+    The first call reads `steps` batches of `data("eval", seed)` and keeps them,
+    so every report of every member is scored on the same excerpts, with the
+    member's live weights, over the full-context steps of each excerpt
+    (`keras_ada.training.evaluate`).
+
+    Args:
+        data: `data(split, seed)` returning batches, such as
+            `keras_ada.tuning.data.ZooData`.
+        steps: number of evaluation batches.
+        seed: seed of the evaluation excerpts.
+
+    Call arguments:
+        model: the member's model.
+        logs: the epoch logs of `fit` (unused).
+
+    Returns:
+        Minus the held-out NLL in nats per timestep; `-inf` if it is not finite.
+
+    Example:
+
+    >>> from keras_ada.tuning.data import ZooData
+    >>> fitness = HeldOutFitness(ZooData(length=64, batch_size=2, synthetic=True))
+    """
+
+    def __init__(self, data: Callable, steps: int = 4, seed: int = 0):
+        check_positive_int("steps", steps)
+        self.data = data
+        self.steps = steps
+        self.seed = seed
+        self._batches = None
+
+    def __call__(self, model, logs: dict) -> float:
+        from keras_ada.training.trainer import evaluate
+
+        if self._batches is None:
+            self._batches = [
+                np.asarray(batch)
+                for batch in itertools.islice(self.data("eval", self.seed), self.steps)
+            ]
+        nll = evaluate(model, self._batches, len(self._batches))["nll"]
+        return -nll if math.isfinite(nll) else -math.inf
 
 
 def model_config_with(config: dict, alpha: float, beta: float) -> dict:
@@ -79,17 +133,24 @@ class ReportToTune(keras.callbacks.Callback):
     Put it after the trainer's `ResumableCheckpoint`, whose directory holds
     the interval's checkpoint when `on_epoch_end` runs. The first report
     of a (re)started member also carries `restored_state_digest` and
-    `restored_codebook_digest`, the state it started from.
+    `restored_codebook_digest`, the state it started from. Every report is
+    also appended as a JSON line to `reports_path`: the member's whole
+    history, across the restarts in which Ray Tune's own result files begin
+    anew.
 
     Args:
+        reports_path: the member's JSON-lines record of its reports.
         checkpoint_dir: the `ResumableCheckpoint`'s directory.
         steps_per_epoch: training steps per epoch (per report).
         fitness: `fitness(model, logs) -> float`, see `training_fitness`.
         hyperparameters: the member's configuration values to report.
     """
 
-    def __init__(self, checkpoint_dir, steps_per_epoch, fitness, hyperparameters):
+    def __init__(
+        self, reports_path, checkpoint_dir, steps_per_epoch, fitness, hyperparameters
+    ):
         super().__init__()
+        self.reports_path = reports_path
         self.checkpoint_dir = checkpoint_dir
         self.steps_per_epoch = steps_per_epoch
         self.fitness = fitness
@@ -114,6 +175,8 @@ class ReportToTune(keras.callbacks.Callback):
         }
         metrics.update(self._restored or {})
         self._restored = None
+        with open(self.reports_path, "a") as file:
+            file.write(json.dumps(metrics, allow_nan=True) + "\n")
         tune.report(
             metrics, checkpoint=tune.Checkpoint.from_directory(self.checkpoint_dir)
         )
@@ -160,6 +223,7 @@ def run_member(config: dict, task):
         return model
 
     reporter = ReportToTune(
+        os.path.join(work_dir, REPORTS_FILE),
         checkpoint_dir,
         task.report_every,
         task.fitness,

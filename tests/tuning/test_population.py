@@ -86,9 +86,11 @@ def population_callbacks(directory):
 @pytest.fixture(scope="module")
 def population(tmp_path_factory):
     directory = tmp_path_factory.mktemp("pbt")
+    data = ZooData(length=64, batch_size=2, synthetic=True)
     task = tuning.Task(
         model_config=tiny_vqvae(),
-        data=ZooData(length=64, batch_size=2, synthetic=True),
+        data=data,
+        fitness=tuning.HeldOutFitness(data, steps=1),
         steps=STEPS,
         report_every=REPORT_EVERY,
         seed=3,

@@ -8,7 +8,6 @@ pytest.importorskip("ray")
 
 from keras_ada.tuning.scheduler import DivergenceAwarePBT  # noqa: E402
 from keras_ada.tuning.trial import model_config_with  # noqa: E402
-from keras_ada.tuning.trial import training_fitness  # noqa: E402
 
 
 def scheduler(tmp_path):
@@ -42,11 +41,6 @@ def test_losses_are_compared_at_the_same_step(tmp_path):
 def test_divergence_factor_must_exceed_one(tmp_path):
     with pytest.raises(ValueError, match="divergence_factor=1.0"):
         DivergenceAwarePBT(events_path=str(tmp_path / "e"), divergence_factor=1.0)
-
-
-def test_fitness_is_minus_the_nll():
-    assert training_fitness(None, {"nll": 2.5}) == -2.5
-    assert training_fitness(None, {"nll": math.nan}) == -math.inf
 
 
 def test_only_a_vq_vae_is_tuned():
