@@ -10,6 +10,9 @@ SYNTHETIC_EVAL_SEED = 7919  # offset giving synthetic evaluation data its own st
 class ZooData:
     """`data(split, seed)`: the batches `keras-ada train` trains a zoo model on.
 
+    Paths are made absolute when the description is made: Ray Tune runs each
+    member in a working directory of its own.
+
     Args:
         length: excerpt length, in steps of the modelled sequence.
         batch_size: batch size.
@@ -28,6 +31,12 @@ class ZooData:
     data_dir: str | None = None
     config: str | None = None
     synthetic: bool = False
+
+    def __post_init__(self):
+        self.level_paths = tuple(os.path.abspath(path) for path in self.level_paths)
+        for name in ("codes_dir", "data_dir"):
+            if getattr(self, name) is not None:
+                setattr(self, name, os.path.abspath(getattr(self, name)))
 
     def __call__(self, split: str, seed: int):
         from keras_ada import data

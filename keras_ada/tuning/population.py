@@ -6,6 +6,7 @@ import os
 import random
 import shutil
 import time
+import warnings
 from collections.abc import Callable
 
 from keras_ada.tuning.report import write_report
@@ -17,6 +18,7 @@ from keras_ada.tuning.trial import training_fitness
 
 EXPERIMENT = "pbt"
 EVENTS_FILE = "pbt_events.jsonl"
+EXPLOITS_DIR = "exploits"  # donors' checkpoints while exploiting members restart
 
 
 @dataclasses.dataclass
@@ -139,6 +141,7 @@ def tune(
         random.seed(task.seed)  # Ray's exploit and explore draw from `random`.
         scheduler = DivergenceAwarePBT(
             events_path=events_path,
+            exploits_dir=os.path.join(output_dir, EXPLOITS_DIR),
             divergence_factor=schedule.divergence_factor,
             last_step=task.steps,
             time_attr="step",
@@ -166,7 +169,11 @@ def tune(
                 name=EXPERIMENT,
                 storage_path=output_dir,
                 verbose=verbose,
-                checkpoint_config=ray_tune.CheckpointConfig(num_to_keep=4),
+                # A donor's checkpoint is recorded at each of its perturbations:
+                # keep every checkpoint of one interval, and the one before.
+                checkpoint_config=ray_tune.CheckpointConfig(
+                    num_to_keep=schedule.perturbation_interval // task.report_every + 2
+                ),
             ),
         )
         start = time.monotonic()
@@ -175,12 +182,17 @@ def tune(
     finally:
         if started_ray:
             ray.shutdown()
+        shutil.rmtree(os.path.join(output_dir, EXPLOITS_DIR), ignore_errors=True)
     members = _members(results)
-    if not members:
+    finished = [member for member in members if member["error"] is None]
+    for member in members:
+        if member["error"] is not None:
+            warnings.warn(f"Member {member['member']} failed: {member['error']}")
+    if not finished:
         raise RuntimeError(
-            f"No member of the population reported: see {experiment_dir}"
+            f"No member of the population finished: see {experiment_dir}"
         )
-    best = max(members, key=lambda member: member["reports"][-1]["fitness"])
+    best = max(finished, key=lambda member: member["reports"][-1]["fitness"])
     os.makedirs(os.path.dirname(final_model), exist_ok=True)
     shutil.copyfile(os.path.join(best["path"], WORK_DIR, FINAL_MODEL), final_model)
     summary = {
@@ -239,6 +251,8 @@ def _members(results):
             continue
         with open(path) as file:
             rows = [json.loads(line) for line in file if line.strip()]
+        if not rows:
+            continue
         reports = []
         for row in rows:
             report = {key: float(row[key]) for key in REPORTED if key in row}
@@ -247,9 +261,10 @@ def _members(results):
             reports.append(report)
         members.append(
             {
-                "member": result.metrics["trial_id"],
+                "member": rows[-1]["member"],
                 "config": dict(result.config),
                 "reports": reports,
+                "error": None if result.error is None else str(result.error),
                 "path": result.path,
             }
         )

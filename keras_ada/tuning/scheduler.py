@@ -3,8 +3,11 @@
 import json
 import logging
 import math
+import os
+import shutil
 import statistics
 
+from ray.tune import Checkpoint
 from ray.tune.schedulers import PopulationBasedTraining
 from ray.tune.schedulers import TrialScheduler
 
@@ -22,12 +25,21 @@ class DivergenceAwarePBT(PopulationBasedTraining):
     exploit and divergence is appended as one JSON line to `events_path`.
     Results at `last_step` (a member's end) perturb nothing.
 
+    The checkpoint an exploiting member continues from (the donor's, recorded
+    at the donor's last perturbation, or its latest for a replacement) is
+    copied to `exploits_dir/<member>` at the exploit: the donor trains on while
+    the member restarts, and the donor's own checkpoints rotate
+    (`CheckpointConfig(num_to_keep=...)`), which would otherwise delete the
+    one the member is about to restore.
+
     Args:
         events_path: the JSON-lines file of events.
         divergence_factor: how far above the population's median a member's
             loss may be before it counts as diverged.
         loss_attr: the reported loss used to detect divergence.
         last_step: the members' last step (in `time_attr`), if known.
+        exploits_dir: where the donors' checkpoints are copied; defaults to
+            `exploits/` beside `events_path`.
         **kwargs: `PopulationBasedTraining`'s arguments.
     """
 
@@ -37,6 +49,7 @@ class DivergenceAwarePBT(PopulationBasedTraining):
         divergence_factor=2.0,
         loss_attr="nll",
         last_step=None,
+        exploits_dir=None,
         **kwargs,
     ):
         if not divergence_factor > 1.0:
@@ -49,6 +62,9 @@ class DivergenceAwarePBT(PopulationBasedTraining):
         self.divergence_factor = divergence_factor
         self.loss_attr = loss_attr
         self.last_step = last_step
+        self.exploits_dir = exploits_dir or os.path.join(
+            os.path.dirname(os.path.abspath(events_path)), "exploits"
+        )
         self._latest = {}
         self._losses = {}
         self._reason = None
@@ -116,8 +132,28 @@ class DivergenceAwarePBT(PopulationBasedTraining):
             return None
         return max(healthy, key=lambda other: self._latest[other][self._metric])
 
+    def kept_checkpoint(self, trial, checkpoint):
+        """Copies the checkpoint `trial` will restart from to `exploits_dir/<trial>`.
+
+        Any earlier copy for `trial` is replaced: `trial` restored it when it
+        last restarted.
+
+        Returns:
+            The copy, a `ray.tune.Checkpoint`.
+        """
+        kept = os.path.join(self.exploits_dir, trial.trial_id)
+        shutil.rmtree(kept, ignore_errors=True)
+        checkpoint.to_directory(kept)
+        return Checkpoint.from_directory(kept)
+
     def _exploit(self, tune_controller, trial, trial_to_clone):
-        donor_result = self._trial_state[trial_to_clone].last_result or {}
+        # Ray Tune restarts `trial` from the donor's recorded checkpoint.
+        donor_state = self._trial_state[trial_to_clone]
+        if isinstance(donor_state.last_checkpoint, Checkpoint):
+            donor_state.last_checkpoint = self.kept_checkpoint(
+                trial, donor_state.last_checkpoint
+            )
+        donor_result = donor_state.last_result or {}
         event = {
             "event": "exploit",
             "reason": self._reason or "below the top quantile",

@@ -167,6 +167,7 @@ class ReportToTune(keras.callbacks.Callback):
 
         logs = {key: float(value) for key, value in (logs or {}).items()}
         metrics = {
+            "member": tune.get_context().get_trial_id(),
             **logs,
             **self.hyperparameters,
             **model_digests(self.model),

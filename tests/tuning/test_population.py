@@ -86,11 +86,9 @@ def population_callbacks(directory):
 @pytest.fixture(scope="module")
 def population(tmp_path_factory):
     directory = tmp_path_factory.mktemp("pbt")
-    data = ZooData(length=64, batch_size=2, synthetic=True)
     task = tuning.Task(
         model_config=tiny_vqvae(),
-        data=data,
-        fitness=tuning.HeldOutFitness(data, steps=1),
+        data=ZooData(length=64, batch_size=2, synthetic=True),
         steps=STEPS,
         report_every=REPORT_EVERY,
         seed=3,
@@ -127,8 +125,10 @@ def test_the_record_is_written(population):
         assert json.load(file)["best"]["member"] == summary["best"]["member"]
     assert (run / "pbt.png").stat().st_size > 0
     assert len(summary["members"]) == SCHEDULE.population
+    assert [member["error"] for member in summary["members"]] == [None] * 4
     for reports in reports_of(summary).values():
         assert reports[-1]["step"] == STEPS
+    assert not (run / "exploits").exists()
 
 
 def test_hyperparameters_stay_within_the_perturbed_ranges(population):

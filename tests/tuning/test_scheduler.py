@@ -1,10 +1,13 @@
-"""Divergence detection of `DivergenceAwarePBT`, on stand-in trials."""
+"""Divergence detection and exploits of `DivergenceAwarePBT`, on stand-in trials."""
 
 import math
+import shutil
 
 import pytest
 
 pytest.importorskip("ray")
+
+from ray.tune import Checkpoint  # noqa: E402
 
 from keras_ada.tuning.scheduler import DivergenceAwarePBT  # noqa: E402
 from keras_ada.tuning.trial import model_config_with  # noqa: E402
@@ -50,3 +53,29 @@ def test_only_a_vq_vae_is_tuned():
     tuned = model_config_with(config, 1e-3, 2.0)
     assert tuned["quantiser"] == {"type": "vq", "alpha": 1e-3, "beta": 2.0}
     assert config["quantiser"]["alpha"] == 0.01
+
+
+class StandInTrial:
+    def __init__(self, trial_id):
+        self.trial_id = trial_id
+
+
+def write_checkpoint(directory, text):
+    directory.mkdir(parents=True)
+    (directory / "weights").write_text(text)
+    return Checkpoint.from_directory(str(directory))
+
+
+def test_an_exploiting_member_restores_its_own_copy_of_the_donors_checkpoint(
+    tmp_path,
+):
+    pbt = scheduler(tmp_path)
+    member = StandInTrial("member")
+    source = tmp_path / "donor" / "checkpoint_000006"
+    kept = pbt.kept_checkpoint(member, write_checkpoint(source, "step 30"))
+    shutil.rmtree(source)  # the donor trains on and its checkpoints rotate
+    assert kept.path == str(tmp_path / "exploits" / "member")
+    assert (tmp_path / "exploits" / "member" / "weights").read_text() == "step 30"
+
+    pbt.kept_checkpoint(member, write_checkpoint(source, "step 60"))
+    assert (tmp_path / "exploits" / "member" / "weights").read_text() == "step 60"
