@@ -11,7 +11,8 @@ trained #1.2 (`--level1`) twice:
   `--steps` steps each, alpha and beta drawn and perturbed as in appendix A,
   members ranked by their held-out NLL;
 - `fixed/`: `keras-ada train --no-pbt` with the zoo's fixed alpha and beta for
-  `population x steps` steps: the same number of training steps in all.
+  `population x steps` steps: the same number of training steps in all;
+- `fixed_member/`: the same for `steps` steps, as long as one member.
 
 Both are evaluated on the whole eval split (`keras-ada evaluate`: full-context
 NLL, codebook perplexity per second and pooled); `<output>/pbt.md` holds the
@@ -81,12 +82,13 @@ def main():
         _check(cli.main(command + codes + options))
     runs["pbt"] = time.monotonic() - start
 
-    fixed_args = copy.copy(args)
-    fixed_args.steps = args.population * steps
-    fixed_dir = os.path.join(args.output, "fixed")
-    start = time.monotonic()
-    recipe.train(fixed_args, ROW, fixed_dir, *codes)
-    runs["fixed"] = time.monotonic() - start
+    fixed_steps = {"fixed": args.population * steps, "fixed_member": steps}
+    for name, total in fixed_steps.items():
+        fixed_args = copy.copy(args)
+        fixed_args.steps = total
+        start = time.monotonic()
+        recipe.train(fixed_args, ROW, os.path.join(args.output, name), *codes)
+        runs[name] = time.monotonic() - start
 
     with open(os.path.join(pbt_dir, "pbt.json")) as file:
         population = json.load(file)
@@ -97,15 +99,14 @@ def main():
             population["best"]["config"]["alpha"],
             population["best"]["config"]["beta"],
         ),
-        "fixed": (
-            f"1 x {args.population * steps}",
-            fixed_quantiser["alpha"],
-            fixed_quantiser["beta"],
-        ),
+        **{
+            name: (f"1 x {total}", fixed_quantiser["alpha"], fixed_quantiser["beta"])
+            for name, total in fixed_steps.items()
+        },
     }
     lines = []
-    for name, run in (("pbt", pbt_dir), ("fixed", fixed_dir)):
-        members, alpha, beta = settings[name]
+    for name, (members, alpha, beta) in settings.items():
+        run = os.path.join(args.output, name)
         metrics = recipe.read_metrics(run, None, ROW)
         results = recipe.evaluate(args, run, ROW, args.level1)
         lines.append(
@@ -137,11 +138,12 @@ def main():
             "wall s",
         ],
         lines,
-        f"`{args.scale}` scale on the codes of `{args.level1}`; PBT: "
-        f"{len(exploits)} exploits "
-        f"({sum(e['reason'].startswith('diverg') for e in exploits)} after a "
-        "divergence), alpha and beta of the best member at the end (plot: "
-        "`pbt/pbt.png`); fixed: the zoo's alpha and beta. Train NLL over "
+        f"`{args.scale}` scale on the codes of `{args.level1}`; PBT: exploits "
+        f"{len(exploits)} (after a divergence: "
+        f"{sum(e['reason'].startswith('diverg') for e in exploits)}), alpha and "
+        "beta of the best member at the end (plot: `pbt/pbt.png`); fixed: the "
+        "zoo's alpha and beta, as many steps as the population in all, and as "
+        "one member. Train NLL over "
         f"{args.eval_steps} batches of random excerpts; eval NLL (nats per code) "
         "over the whole eval split, full-context positions, Polyak-averaged "
         "weights; codebook perplexity per one-second sequence and pooled; wall "

@@ -91,12 +91,7 @@ class DivergenceAwarePBT(PopulationBasedTraining):
                 self._save_trial_state(
                     self._trial_state[trial], result[self._time_attr], result, trial
                 )
-                donor_result = self._latest[donor]
-                donor_state = self._trial_state[donor]
-                self._save_trial_state(
-                    donor_state, donor_result[self._time_attr], donor_result, donor
-                )
-                donor_state.last_checkpoint = donor.checkpoint
+                self.record_latest(donor)
                 self._reason = f"divergence: {reason}"
                 self._exploit(tune_controller, trial, donor)
                 return TrialScheduler.NOOP
@@ -131,6 +126,41 @@ class DivergenceAwarePBT(PopulationBasedTraining):
         if not healthy:
             return None
         return max(healthy, key=lambda other: self._latest[other][self._metric])
+
+    def record_latest(self, donor):
+        """Makes `donor`'s latest result and checkpoint the state others exploit."""
+        result = self._latest[donor]
+        state = self._trial_state[donor]
+        self._save_trial_state(state, result[self._time_attr], result, donor)
+        state.last_checkpoint = donor.checkpoint
+
+    def record_missing_donor_states(self, trial, upper_quantile):
+        """Records the latest state of the top members that have none recorded.
+
+        Ray Tune records a member's checkpoint only at that member's own
+        perturbations, when it is among the top; a member that rose to the top
+        between two of them has none, and an exploit of it would be skipped.
+        Members that finished are left out: an exploit of them leaves nothing
+        to train.
+        """
+        for donor in upper_quantile:
+            if (
+                donor is not trial
+                and self._trial_state[donor].last_checkpoint is None
+                and donor in self._latest
+                and donor.checkpoint is not None
+                and not donor.is_finished()
+            ):
+                self.record_latest(donor)
+
+    def _checkpoint_or_exploit(
+        self, trial, tune_controller, upper_quantile, lower_quantile
+    ):
+        if trial in lower_quantile:
+            self.record_missing_donor_states(trial, upper_quantile)
+        super()._checkpoint_or_exploit(
+            trial, tune_controller, upper_quantile, lower_quantile
+        )
 
     def kept_checkpoint(self, trial, checkpoint):
         """Copies the checkpoint `trial` will restart from to `exploits_dir/<trial>`.

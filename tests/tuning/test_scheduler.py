@@ -8,6 +8,7 @@ import pytest
 pytest.importorskip("ray")
 
 from ray.tune import Checkpoint  # noqa: E402
+from ray.tune.schedulers.pbt import _PBTTrialState  # noqa: E402
 
 from keras_ada.tuning.scheduler import DivergenceAwarePBT  # noqa: E402
 from keras_ada.tuning.trial import model_config_with  # noqa: E402
@@ -56,8 +57,14 @@ def test_only_a_vq_vae_is_tuned():
 
 
 class StandInTrial:
-    def __init__(self, trial_id):
+    def __init__(self, trial_id, checkpoint=None, finished=False):
         self.trial_id = trial_id
+        self.experiment_tag = trial_id
+        self.checkpoint = checkpoint
+        self.finished = finished
+
+    def is_finished(self):
+        return self.finished
 
 
 def write_checkpoint(directory, text):
@@ -79,3 +86,27 @@ def test_an_exploiting_member_restores_its_own_copy_of_the_donors_checkpoint(
 
     pbt.kept_checkpoint(member, write_checkpoint(source, "step 60"))
     assert (tmp_path / "exploits" / "member" / "weights").read_text() == "step 60"
+
+
+def test_a_top_member_with_no_recorded_state_can_still_be_exploited(tmp_path):
+    pbt = scheduler(tmp_path)
+    checkpoint = write_checkpoint(tmp_path / "checkpoint", "step 40")
+    risen = StandInTrial("risen", checkpoint)
+    recorded = StandInTrial("recorded", checkpoint)
+    finished = StandInTrial("finished", checkpoint, finished=True)
+    never_reported = StandInTrial("never_reported")
+    exploiting = StandInTrial("exploiting", checkpoint)
+    members = [risen, recorded, finished, never_reported, exploiting]
+    for member in members:
+        pbt._trial_state[member] = _PBTTrialState(member)
+        if member is not never_reported:
+            pbt._latest[member] = {"step": 40, "fitness": -1.0, "nll": 1.0}
+    earlier = Checkpoint.from_directory(str(tmp_path))
+    pbt._trial_state[recorded].last_checkpoint = earlier
+    pbt.record_missing_donor_states(exploiting, members)
+    assert pbt._trial_state[risen].last_checkpoint is checkpoint
+    assert pbt._trial_state[risen].last_result["step"] == 40
+    assert pbt._trial_state[recorded].last_checkpoint is earlier
+    assert pbt._trial_state[finished].last_checkpoint is None
+    assert pbt._trial_state[never_reported].last_checkpoint is None
+    assert pbt._trial_state[exploiting].last_checkpoint is None
