@@ -18,8 +18,9 @@ def write_report(summary: dict, output_dir: str):
 def plot_population(summary: dict, path: str):
     """Plots every member's alpha, beta and fitness against training steps.
 
-    Exploits (a member continuing from another's checkpoint) are drawn as
-    jumps of the member's line; divergences are marked with crosses.
+    A member's line breaks where it continues from another member's
+    checkpoint (an exploit may take it back to an earlier step); the new
+    stretch starts with a ring. Divergences are dotted vertical lines.
     """
     import matplotlib
 
@@ -34,12 +35,19 @@ def plot_population(summary: dict, path: str):
     }
     for index, member in enumerate(summary["members"]):
         color = f"C{index % 10}"
-        steps = [report["step"] for report in member["reports"]]
-        for axis, key in zip(axes, ("alpha", "beta", "fitness")):
-            values = [_finite(report[key]) for report in member["reports"]]
-            axis.plot(steps, values, color=color, marker=".", linewidth=1)
+        for number, stretch in enumerate(_stretches(member["reports"])):
+            steps = [report["step"] for report in stretch]
+            for axis, key in zip(axes, ("alpha", "beta", "fitness")):
+                values = [_finite(report[key]) for report in stretch]
+                label = member["member"] if number == 0 and key == "alpha" else None
+                axis.plot(
+                    steps, values, color=color, marker=".", linewidth=1, label=label
+                )
+                if number:
+                    axis.plot(steps[0], values[0], "o", color=color, fillstyle="none")
         if member["member"] in diverged:
             axes[2].axvline(diverged[member["member"]], color=color, linestyle=":")
+    axes[0].legend(fontsize="small", loc="best")
     axes[0].set_yscale("log")
     axes[1].set_yscale("log")
     axes[0].set_ylabel("alpha (codebook EMA rate)")
@@ -54,6 +62,16 @@ def plot_population(summary: dict, path: str):
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     pyplot.close(figure)
+
+
+def _stretches(reports):
+    """Splits a member's reports where its steps go back or stand still."""
+    stretches = []
+    for report in reports:
+        if not stretches or report["step"] <= stretches[-1][-1]["step"]:
+            stretches.append([])
+        stretches[-1].append(report)
+    return stretches
 
 
 def _finite(value):
