@@ -44,7 +44,11 @@ def training_fitness(model, logs: dict) -> float:
     Returns:
         A float; larger is fitter.
     """
-    nll = float(logs["nll"])
+    return _log_likelihood(float(logs["nll"]))
+
+
+def _log_likelihood(nll: float) -> float:
+    """Minus an NLL, the fitness; `-inf` for a non-finite NLL (a diverged member)."""
     return -nll if math.isfinite(nll) else -math.inf
 
 
@@ -92,8 +96,9 @@ class HeldOutFitness:
                 np.asarray(batch)
                 for batch in itertools.islice(self.data("eval", self.seed), self.steps)
             ]
-        nll = evaluate(model, self._batches, len(self._batches))["nll"]
-        return -nll if math.isfinite(nll) else -math.inf
+        return _log_likelihood(
+            evaluate(model, self._batches, len(self._batches))["nll"]
+        )
 
 
 def model_config_with(config: dict, alpha: float, beta: float) -> dict:
