@@ -22,7 +22,9 @@ class DivergenceAwarePBT(PopulationBasedTraining):
     the median of the other members' values at the same step, has diverged: it is
     replaced straight away (burn-in or not) by an exploit of the fittest
     healthy member's latest checkpoint, with perturbed hyperparameters. Every
-    exploit and divergence is appended as one JSON line to `events_path`.
+    exploit and divergence is appended as one JSON line to `events_path`, with
+    the `state_digest` and `codebook_digest` that the donor reported with the
+    checkpoint handed over.
     Results at `last_step` (a member's end) perturb nothing.
 
     The checkpoint an exploiting member continues from (the donor's, recorded
@@ -128,11 +130,17 @@ class DivergenceAwarePBT(PopulationBasedTraining):
         return max(healthy, key=lambda other: self._latest[other][self._metric])
 
     def record_latest(self, donor):
-        """Makes `donor`'s latest result and checkpoint the state others exploit."""
-        result = self._latest[donor]
+        """Makes `donor`'s latest checkpoint, and its result, the state others exploit.
+
+        The result is the one the checkpoint was reported with, not the
+        donor's latest: Ray Tune registers a checkpoint after the scheduler
+        has seen its result, so the latest result may be one checkpoint ahead.
+        """
+        checkpointed = donor.latest_checkpoint_result
         state = self._trial_state[donor]
+        result = checkpointed.metrics
         self._save_trial_state(state, result[self._time_attr], result, donor)
-        state.last_checkpoint = donor.checkpoint
+        state.last_checkpoint = checkpointed.checkpoint
 
     def record_missing_donor_states(self, trial, upper_quantile):
         """Records the latest state of the top members that have none recorded.
@@ -191,6 +199,10 @@ class DivergenceAwarePBT(PopulationBasedTraining):
             "donor": trial_to_clone.trial_id,
             "step": (self._latest.get(trial) or {}).get(self._time_attr),
             "donor_step": donor_result.get(self._time_attr),
+            # The state handed over: the donor's own, or the one it restarted
+            # from if it was itself exploited since its last report.
+            "donor_state_digest": donor_result.get("state_digest"),
+            "donor_codebook_digest": donor_result.get("codebook_digest"),
             "donor_config": dict(trial_to_clone.config),
         }
         self._reason = None

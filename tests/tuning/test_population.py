@@ -43,27 +43,49 @@ def tiny_vqvae():
 
 
 def population_callbacks(directory):
-    """Callbacks of the members: a common start, and one forced divergence.
+    """Callbacks of the members: training in step, and one forced divergence.
 
-    Members start training together (each waits, once, until every member is
-    built), so that they stay close in steps whatever the time their worker
-    takes to start. The first member to reach `DIVERGE_AT` has its weights set
-    to NaN, and its id written to `directory/diverged.txt`.
+    A tiny member trains an interval in milliseconds, far faster than Ray Tune
+    handles its reports, so left alone one member could finish before another
+    has reported at all. Here each member starts once every member is built,
+    and begins an interval only when every member has reached its step (each
+    writes its step to `directory/step_<id>` when its report is handled),
+    as members of the same size do in a real population. The first member to
+    reach `DIVERGE_AT` has its weights set to NaN, and its id written to
+    `directory/diverged.txt`.
     """
     marker = os.path.join(directory, "diverged.txt")
 
-    class StartTogether(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            from ray import tune
+    def member_id():
+        from ray import tune
 
-            trial = tune.get_context().get_trial_id()
-            open(os.path.join(directory, f"started_{trial}"), "w").close()
-            deadline = time.monotonic() + 900
-            while time.monotonic() < deadline:
-                started = [n for n in os.listdir(directory) if n.startswith("started")]
-                if len(started) >= SCHEDULE.population:
-                    return
-                time.sleep(0.5)
+        return tune.get_context().get_trial_id()
+
+    def write_step(step):
+        path = os.path.join(directory, f"step_{member_id()}")
+        with open(path + ".tmp", "w") as file:
+            file.write(str(step))
+        os.replace(path + ".tmp", path)
+
+    def wait_for_the_others(step):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            steps = []
+            for name in os.listdir(directory):
+                if name.startswith("step_") and not name.endswith(".tmp"):
+                    with open(os.path.join(directory, name)) as file:
+                        steps.append(int(file.read()))
+            if len(steps) >= SCHEDULE.population and min(steps) >= step:
+                return
+            time.sleep(0.1)
+
+    class InStep(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            write_step(epoch * REPORT_EVERY)
+            wait_for_the_others(epoch * REPORT_EVERY)
+
+        def on_train_end(self, logs=None):
+            write_step(STEPS)
 
     class Diverge(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
@@ -73,14 +95,12 @@ def population_callbacks(directory):
                 descriptor = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             except FileExistsError:
                 return
-            from ray import tune
-
-            os.write(descriptor, tune.get_context().get_trial_id().encode())
+            os.write(descriptor, member_id().encode())
             os.close(descriptor)
             for weight in self.model.trainable_weights:
                 weight.assign(keras.ops.full(weight.shape, math.nan, weight.dtype))
 
-    return lambda config: [StartTogether(), Diverge()]
+    return lambda config: [InStep(), Diverge()]
 
 
 @pytest.fixture(scope="module")
@@ -158,20 +178,32 @@ def test_no_perturbation_before_the_burn_in(population):
         assert len({(r["alpha"], r["beta"]) for r in early}) == 1
 
 
+def states_held(reports, step):
+    """The state digests a member held at `step`: its own, or one it restarted from."""
+    own = {r["state_digest"] for r in reports if r["step"] == step}
+    restarted = {
+        r["restored_state_digest"]
+        for r in reports
+        if r["step"] == step + REPORT_EVERY and "restored_state_digest" in r
+    }
+    return own | restarted
+
+
 def test_an_exploiting_member_starts_from_its_donors_state(population):
     summary, _, _ = population
     members = reports_of(summary)
     for event in exploits(summary):
-        donor = next(
-            r for r in members[event["donor"]] if r["step"] == event["donor_step"]
-        )
+        handed_over = event["donor_state_digest"]
+        assert handed_over in states_held(members[event["donor"]], event["donor_step"])
         restarted = [
             r
             for r in members[event["member"]]
-            if r.get("restored_state_digest") == donor["state_digest"]
+            if r.get("restored_state_digest") == handed_over
         ]
         assert restarted, event
-        assert restarted[0]["restored_codebook_digest"] == donor["codebook_digest"]
+        assert (
+            restarted[0]["restored_codebook_digest"] == event["donor_codebook_digest"]
+        )
         assert restarted[0]["step"] == event["donor_step"] + REPORT_EVERY
 
 

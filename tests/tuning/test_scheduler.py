@@ -7,6 +7,7 @@ import pytest
 
 pytest.importorskip("ray")
 
+from ray.train._internal.session import _TrainingResult  # noqa: E402
 from ray.tune import Checkpoint  # noqa: E402
 from ray.tune.schedulers.pbt import _PBTTrialState  # noqa: E402
 
@@ -57,10 +58,13 @@ def test_only_a_vq_vae_is_tuned():
 
 
 class StandInTrial:
-    def __init__(self, trial_id, checkpoint=None, finished=False):
+    def __init__(self, trial_id, checkpoint=None, finished=False, step=40):
         self.trial_id = trial_id
         self.experiment_tag = trial_id
         self.checkpoint = checkpoint
+        self.latest_checkpoint_result = _TrainingResult(
+            checkpoint, {"step": step, "fitness": -1.0, "nll": 1.0}
+        )
         self.finished = finished
 
     def is_finished(self):
@@ -110,3 +114,16 @@ def test_a_top_member_with_no_recorded_state_can_still_be_exploited(tmp_path):
     assert pbt._trial_state[finished].last_checkpoint is None
     assert pbt._trial_state[never_reported].last_checkpoint is None
     assert pbt._trial_state[exploiting].last_checkpoint is None
+
+
+def test_a_donor_is_recorded_with_the_result_of_its_checkpoint(tmp_path):
+    # The scheduler sees a result before Ray Tune registers its checkpoint: the
+    # donor's latest result (step 45) is one checkpoint ahead (step 40).
+    pbt = scheduler(tmp_path)
+    checkpoint = write_checkpoint(tmp_path / "checkpoint", "step 40")
+    donor = StandInTrial("donor", checkpoint, step=40)
+    pbt._trial_state[donor] = _PBTTrialState(donor)
+    pbt._latest[donor] = {"step": 45, "fitness": -0.5, "nll": 0.5}
+    pbt.record_latest(donor)
+    assert pbt._trial_state[donor].last_checkpoint is checkpoint
+    assert pbt._trial_state[donor].last_result["step"] == 40
