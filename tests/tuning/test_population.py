@@ -106,13 +106,15 @@ def population_callbacks(directory):
 @pytest.fixture(scope="module")
 def population(tmp_path_factory):
     directory = tmp_path_factory.mktemp("pbt")
+    data = ZooData(length=64, batch_size=2, synthetic=True)
     task = tuning.Task(
         model_config=tiny_vqvae(),
-        data=ZooData(length=64, batch_size=2, synthetic=True),
+        data=data,
         steps=STEPS,
         report_every=REPORT_EVERY,
         seed=3,
         learning_rate=2e-3,
+        fitness=tuning.HeldOutFitness(data, steps=2),
         callbacks=population_callbacks(str(directory)),
     )
     ray.init(
@@ -148,6 +150,8 @@ def test_the_record_is_written(population):
     assert [member["error"] for member in summary["members"]] == [None] * 4
     for reports in reports_of(summary).values():
         assert reports[-1]["step"] == STEPS
+        # Ranked by the held-out NLL, not by the training NLL of the interval.
+        assert all(r["fitness"] != -r["nll"] for r in reports if r["nll"] < 10)
     assert not (run / "exploits").exists()
 
 
