@@ -7,6 +7,7 @@ import os
 import shutil
 import statistics
 
+from ray.train._internal.session import _FutureTrainingResult
 from ray.tune import Checkpoint
 from ray.tune.schedulers import PopulationBasedTraining
 from ray.tune.schedulers import TrialScheduler
@@ -167,7 +168,7 @@ class DivergenceAwarePBT(PopulationBasedTraining):
         if trial in lower_quantile:
             self.record_missing_donor_states(trial, upper_quantile)
         super()._checkpoint_or_exploit(
-            trial, tune_controller, upper_quantile, lower_quantile
+            trial, _ReportedCheckpoints(tune_controller), upper_quantile, lower_quantile
         )
 
     def kept_checkpoint(self, trial, checkpoint):
@@ -210,3 +211,35 @@ class DivergenceAwarePBT(PopulationBasedTraining):
         event["new_config"] = dict(trial.config)
         with open(self.events_path, "a") as file:
             file.write(json.dumps(event) + "\n")
+
+
+class _LatestCheckpoint(_FutureTrainingResult):
+    """A member's latest registered checkpoint and its result, read when needed."""
+
+    def __init__(self, trial):
+        super().__init__(future=None)
+        self.trial = trial
+
+    def resolve(self, block=True):
+        return self.trial.latest_checkpoint_result
+
+
+class _ReportedCheckpoints:
+    """The tune controller, but a save of a member gives its latest checkpoint.
+
+    At a top member's perturbation `PopulationBasedTraining` asks for a save,
+    which a function trainable answers with the checkpoint it has just
+    reported, and Ray Tune registers that checkpoint a second time: its
+    rotation then fails on the second copy ("Path not found") and leaves older
+    checkpoints behind. Members report a checkpoint with every result, so the
+    member's latest registered one, read at the exploit, serves instead.
+    """
+
+    def __init__(self, tune_controller):
+        self._tune_controller = tune_controller
+
+    def __getattr__(self, name):
+        return getattr(self._tune_controller, name)
+
+    def _schedule_trial_save(self, trial, result=None):
+        return _LatestCheckpoint(trial)

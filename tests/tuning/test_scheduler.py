@@ -66,6 +66,7 @@ class StandInTrial:
             checkpoint, {"step": step, "fitness": -1.0, "nll": 1.0}
         )
         self.finished = finished
+        self.status = "RUNNING"
 
     def is_finished(self):
         return self.finished
@@ -127,3 +128,22 @@ def test_a_donor_is_recorded_with_the_result_of_its_checkpoint(tmp_path):
     pbt.record_latest(donor)
     assert pbt._trial_state[donor].last_checkpoint is checkpoint
     assert pbt._trial_state[donor].last_result["step"] == 40
+
+
+class NoSaves:
+    def _schedule_trial_save(self, trial, result=None):
+        raise AssertionError("a member's reported checkpoint was saved again")
+
+
+def test_a_top_member_is_not_saved_twice(tmp_path):
+    # A second save would register the checkpoint the member has just reported
+    # again, and Ray Tune's rotation of the member's checkpoints would fail.
+    pbt = scheduler(tmp_path)
+    checkpoint = write_checkpoint(tmp_path / "checkpoint", "step 40")
+    top = StandInTrial("top", checkpoint)
+    pbt._trial_state[top] = _PBTTrialState(top)
+    pbt._checkpoint_or_exploit(top, NoSaves(), [top], [])
+    # An exploit reads the member's latest checkpoint, registered since.
+    later = write_checkpoint(tmp_path / "later", "step 45")
+    top.latest_checkpoint_result = _TrainingResult(later, {"step": 45})
+    assert pbt._trial_state[top].last_checkpoint.resolve().checkpoint is later
