@@ -45,3 +45,14 @@ def check_one_of(name: str, value, choices) -> None:
         raise ValueError(
             f"`{name}` must be one of {tuple(choices)}. Received: {name}={value!r}"
         )
+
+
+def check_probability(name: str, value) -> float:
+    """Returns `value` as a `float` if `0 < value < 1`, else raises ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
+        raise ValueError(f"`{name}` must be a number. Received: {name}={value!r}")
+    if not 0 < value < 1:
+        raise ValueError(
+            f"`{name}` must be strictly between 0 and 1. Received: {name}={value!r}"
+        )
+    return float(value)

@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_ada.input_checks import check_classes
+from keras_ada.validation import check_probability
 
 PAPER_LEARNING_RATE = 2e-4
 
@@ -13,7 +14,9 @@ class AutoregressiveModel(keras.Model):
 
     `compile()` with no arguments gives the paper's set-up (appendix A): Adam with
     learning rate 2e-4 and Polyak averaging of the weights for evaluation (the
-    optimizer's exponential moving average, `use_ema=True`). The loss is the
+    optimizer's exponential moving average, `use_ema=True`) with the model's
+    `ema_momentum`, which the zoo sets per scale (`paper_optimizer` is the one
+    place that builds this optimizer). The loss is the
     negative log-likelihood of the input sequence in nats per timestep, plus any
     losses the layers add (commitment, diversity); it is logged as `nll`.
     Training needs no targets: `fit(x)` on integer sequences of shape
@@ -32,8 +35,10 @@ class AutoregressiveModel(keras.Model):
         """Leading steps of an excerpt that are context only, not scored."""
         return 0
 
-    def __init__(self, **kwargs):
+    def __init__(self, ema_momentum=0.99, **kwargs):
         super().__init__(**kwargs)
+        check_probability("ema_momentum", ema_momentum)
+        self.ema_momentum = ema_momentum
         self.nll_tracker = keras.metrics.Mean(name="nll")
 
     def __call__(self, inputs, *args, **kwargs):
@@ -45,18 +50,31 @@ class AutoregressiveModel(keras.Model):
         check_classes("x", x, self.num_classes, f"{type(self).__name__}.fit")
         return super().fit(x, *args, **kwargs)
 
-    def compile(self, optimizer=None, ema_momentum=0.99, **kwargs):
+    def compile(
+        self, optimizer=None, learning_rate=None, ema_momentum=None, **kwargs
+    ):
         """Configures training; `optimizer=None` gives the paper's Adam + Polyak.
 
-        `ema_momentum` is the Polyak averaging decay of that default optimizer:
-        the average spans about `1 / (1 - ema_momentum)` steps (see
-        `keras_ada.zoo.training_defaults` for a value per scale).
+        Args:
+            optimizer: a Keras optimizer, or None for `paper_optimizer`.
+            learning_rate: that default optimizer's learning rate; the
+                paper's 2e-4 by default (short runs learn faster with 2e-3).
+            ema_momentum: its Polyak averaging decay, the model's
+                `ema_momentum` by default: the average spans about
+                `1 / (1 - ema_momentum)` steps.
+            **kwargs: further `keras.Model.compile` arguments.
         """
         if optimizer is None:
-            optimizer = keras.optimizers.Adam(
-                learning_rate=PAPER_LEARNING_RATE,
-                use_ema=True,
-                ema_momentum=ema_momentum,
+            optimizer = paper_optimizer(
+                learning_rate or PAPER_LEARNING_RATE,
+                ema_momentum or self.ema_momentum,
+            )
+        elif learning_rate is not None or ema_momentum is not None:
+            raise ValueError(
+                "`learning_rate` and `ema_momentum` configure the default optimizer: "
+                "give them or an `optimizer`, not both. "
+                f"Received: optimizer={optimizer!r}, learning_rate={learning_rate}, "
+                f"ema_momentum={ema_momentum}"
             )
         super().compile(optimizer=optimizer, **kwargs)
 
@@ -65,6 +83,11 @@ class AutoregressiveModel(keras.Model):
         self.compile(**keras.saving.deserialize_keras_object(config))
         if self.built:
             self.optimizer.build(self.trainable_variables)
+
+    def get_config(self):
+        config = super().get_config()
+        config["ema_momentum"] = self.ema_momentum
+        return config
 
     def logits_and_targets(self, x, y, y_pred):
         """Returns the logits and the integer targets they predict."""
@@ -87,6 +110,21 @@ class AutoregressiveModel(keras.Model):
         for loss in self.losses:
             total = total + ops.cast(loss, "float32")
         return _scale_for_replicas(total)
+
+
+def paper_optimizer(learning_rate=PAPER_LEARNING_RATE, ema_momentum=0.99):
+    """Returns the paper's optimizer: Adam with Polyak averaging of the weights.
+
+    Args:
+        learning_rate: Adam's learning rate (the paper's 2e-4 by default).
+        ema_momentum: the decay of the weights' exponential moving average.
+
+    Returns:
+        A `keras.optimizers.Adam` with `use_ema=True`.
+    """
+    return keras.optimizers.Adam(
+        learning_rate=learning_rate, use_ema=True, ema_momentum=ema_momentum
+    )
 
 
 def _scale_for_replicas(loss):

@@ -211,10 +211,12 @@ def _model_config(name, scale):
     sizes = SIZES[scale]
     input_format = preset["input_format"]
     embedding_dim = sizes["embedding_dim"] if input_format == "embedding" else None
+    ema_momentum = TRAINING[scale]["ema_momentum"]
     if preset["kind"] == "wavenet":
         return dict(
             kind="wavenet",
             name=name,
+            ema_momentum=ema_momentum,
             num_classes=NUM_CLASSES,
             input_format=input_format,
             embedding_dim=embedding_dim,
@@ -227,6 +229,7 @@ def _model_config(name, scale):
     return {
         "kind": "ada",
         "name": name,
+        "ema_momentum": ema_momentum,
         "num_classes": NUM_CLASSES,
         "num_codes": NUM_CODES,
         "hop": preset["hop"],
@@ -361,4 +364,11 @@ def _build_ada(config, name):
         **config["modulator"],
         name="modulator",
     )
-    return ADA(encoder, quantiser, modulator, local_model, name=name)
+    return ADA(
+        encoder,
+        quantiser,
+        modulator,
+        local_model,
+        ema_momentum=config["ema_momentum"],
+        name=name,
+    )
