@@ -1,8 +1,10 @@
 """keras-ada: autoregressive discrete autoencoders and WaveNets for raw audio.
 
-`import keras_ada` is the whole API: the subpackages below are imported on
-first use (PEP 562), so the import itself is quick and brings in neither Keras
-nor TensorFlow until a subpackage needs them.
+`import keras_ada` is the whole API. It imports Keras and the layers and
+models, which registers every serialisable class with Keras, so that
+`keras.saving.load_model` reads a `.keras` file of keras-ada models right after
+it, in any process. The other subpackages (the data pipeline, which needs
+TensorFlow; training; the command line) are imported on first use (PEP 562).
 
 Example:
 
@@ -15,6 +17,10 @@ Example:
 import importlib
 
 __version__ = "0.1.0"
+
+# Registers the serialisable layers and models (see above).
+from keras_ada import layers  # noqa: F401
+from keras_ada import models  # noqa: F401
 
 __all__ = ["audio", "data", "layers", "models", "ops", "sampling", "training", "zoo"]
 

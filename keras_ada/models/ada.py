@@ -85,6 +85,7 @@ class ADA(AutoregressiveModel):
         self.modulator = modulator
         self.local_model = local_model
         self.perplexity_tracker = keras.metrics.Mean(name="perplexity")
+        self._encoding = None
 
     @property
     def hop(self):
@@ -133,6 +134,30 @@ class ADA(AutoregressiveModel):
         if isinstance(inputs, np.ndarray):
             return keras.ops.convert_to_numpy(codes)
         return codes
+
+    def predict_codes(self, x, batch_size: int | None = None) -> np.ndarray:
+        """Encodes a NumPy batch compiled, `batch_size` sequences at a time.
+
+        `encode` as a compiled Keras `predict_on_batch`: the way to encode data
+        sets (`Stack.codes_for_level` uses it).
+
+        Args:
+            x: int sequences `(batch, time)`, `time` a multiple of `hop`.
+            batch_size: sequences encoded at once; all by default.
+
+        Returns:
+            An int32 NumPy array `(batch, time // hop)`.
+        """
+        x = np.asarray(keras.ops.convert_to_numpy(x))
+        check_classes("x", x, self.num_classes, "ADA.predict_codes")
+        if self._encoding is None:
+            self._encoding = _Compiled(_Encoding(self))
+        batch_size = batch_size or max(len(x), 1)
+        chunks = [
+            self._encoding.model.predict_on_batch(x[start : start + batch_size])
+            for start in range(0, len(x), batch_size)
+        ]
+        return np.concatenate(chunks, axis=0).astype("int32")
 
     def condition(self, codes):
         """Local-model biases `(batch, codes * hop, channels)` for a code sequence."""
@@ -186,3 +211,22 @@ class ADA(AutoregressiveModel):
         for name in ("encoder", "quantiser", "modulator", "local_model"):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
+
+
+class _Encoding(keras.Model):
+    """`ada.encode` as a model, so that `predict_on_batch` compiles it."""
+
+    def __init__(self, ada, **kwargs):
+        super().__init__(name=f"{ada.name}_encoding", **kwargs)
+        self.ada = ada
+
+    def call(self, inputs):
+        return self.ada.encode(inputs)
+
+
+class _Compiled:
+    """Holds an ADA's compiled encoding apart from its weights: a plain object,
+    which Keras neither tracks as a sub-layer nor saves."""
+
+    def __init__(self, model):
+        self.model = model

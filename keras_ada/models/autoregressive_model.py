@@ -48,7 +48,9 @@ class AutoregressiveModel(keras.Model):
     def fit(self, x=None, *args, **kwargs):
         """`keras.Model.fit`, after checking NumPy classes `x` once."""
         check_classes("x", x, self.num_classes, f"{type(self).__name__}.fit")
-        return super().fit(x, *args, **kwargs)
+        history = super().fit(x, *args, **kwargs)
+        _own_weight_buffers(self)
+        return history
 
     def compile(
         self, optimizer=None, learning_rate=None, ema_momentum=None, **kwargs
@@ -110,6 +112,25 @@ class AutoregressiveModel(keras.Model):
         for loss in self.losses:
             total = total + ops.cast(loss, "float32")
         return _scale_for_replicas(total)
+
+
+def _own_weight_buffers(model):
+    """Gives each weight a buffer of its own after `fit` on JAX.
+
+    At the end of `fit`, an optimizer with `use_ema=True` assigns the averaged
+    weights to the model (`finalize_variable_values`); on JAX an assignment
+    shares the array, so each weight and its average hold one buffer. JAX's
+    `predict` and `evaluate` donate the model's buffers to their compiled
+    step, which then deletes the optimizer's averages too: the next `save`
+    or `fit` fails with "Array has been deleted". A copy of each shared
+    weight keeps the two apart.
+    """
+    if keras.backend.backend() != "jax" or model.optimizer is None:
+        return
+    averages = {id(variable.value) for variable in model.optimizer.variables}
+    for variable in model.variables:
+        if id(variable.value) in averages:
+            variable.assign(ops.copy(variable.value))
 
 
 def paper_optimizer(learning_rate=PAPER_LEARNING_RATE, ema_momentum=0.99):

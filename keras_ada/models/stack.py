@@ -1,7 +1,6 @@
 """A hierarchy of autoregressive discrete autoencoders with a prior on top."""
 
 import math
-import weakref
 
 import keras
 import numpy as np
@@ -15,47 +14,62 @@ from keras_ada.models.wavenet import WaveNet
 from keras_ada.validation import check_int_in_range
 
 
-class Stack:
+@keras.saving.register_keras_serializable(package="keras_ada")
+class Stack(keras.Model):
     """Levels of ADAs (bottom first) and an unconditional prior on the top codes.
 
     Level 0 is an ADA on audio; level `i > 0` is an ADA on the codes of level
     `i - 1`; the prior is a `WaveNet` on the codes of the last level (paper,
-    section 4.4). Each is a normal Keras model, trained separately with `fit`
-    on the sequence it models: `codes_for_level(audio, i)` is that sequence for
-    model `i` (`i = num_levels` for the prior), obtained by encoding audio
-    through the levels below it.
+    section 4.4). The stack is a Keras model whose sub-models are its levels
+    and its prior (`models`, model `i`): it compiles, fits, saves to one
+    `.keras` file and loads like any Keras model.
+
+    `fit` trains the hierarchy the paper's way: each model in turn, bottom up,
+    on the sequence it models, which the already trained levels below give
+    (`codes_for_level(audio, i)`, `i = num_levels` for the prior). Calling the
+    stack on audio gives the code sequences of every level.
 
     A sequence modelled at level `i` has one step per `input_hop(i)` audio
     samples; the prior's receptive field covers `receptive_field =
     hop * prior.receptive_field` audio samples (`hop` the product of the
-    levels' hops).
-
-    `codes_for_level` is the one way audio is encoded through the levels: the
-    code datasets of `keras_ada.data` and the training of a level above call it.
-    While a stack is trained level by level, the levels trained so far make a
-    stack without a prior (`prior=None`) that encodes but cannot sample.
+    levels' hops). While a stack is trained level by level, the levels trained
+    so far make a stack without a prior (`prior=None`) that encodes but cannot
+    sample.
 
     Args:
         levels: a list of `ADA` models, bottom first; level `i + 1` models the
             codes of level `i` (its `num_classes` is level `i`'s `num_codes`).
         prior: a `WaveNet` over the codes of the last level, or `None`.
+        **kwargs: `keras.Model` arguments (`name`).
+
+    Call arguments:
+        inputs: int mu-law audio `(batch, time)`, `time` a multiple of `hop`.
+
+    Returns:
+        A list of the code sequences of every level, bottom first: int32
+        tensors `(batch, time // input_hop(i + 1))`.
 
     Example:
 
     >>> stack = keras_ada.zoo.load("vqvae_amae_wavenet", scale="tiny")
     >>> stack.hop, stack.num_levels
     (64, 2)
-    >>> audio = np.random.default_rng(0).integers(0, 256, size=(1, 256))
-    >>> codes = stack.codes_for_level(audio, 2)  # what the prior trains on
+    >>> audio = np.random.default_rng(0).integers(0, 256, size=(8, 1024))
+    >>> stack.compile(learning_rate=2e-3)
+    >>> histories = stack.fit(audio, epochs=1, verbose=0)  # levels, then prior
+    >>> [sorted(history.history) for history in histories][-1]
+    ['loss', 'nll']
+    >>> codes = stack.codes_for_level(audio[:1, :256], 2)  # what the prior models
     >>> tuple(codes.shape)
     (1, 4)
-    >>> import tempfile
-    >>> directory = tempfile.mkdtemp()
-    >>> stack.save(directory)
-    >>> stack = Stack.load(directory)
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "stack.keras")
+    >>> stack.save(path)
+    >>> stack = keras.saving.load_model(path)
     """
 
-    def __init__(self, levels, prior=None):
+    def __init__(self, levels, prior=None, **kwargs):
+        super().__init__(**kwargs)
         levels = list(levels)
         if not levels or not all(isinstance(level, ADA) for level in levels):
             raise ValueError(
@@ -76,6 +90,9 @@ class Stack:
                 )
         self.levels = levels
         self.prior = prior
+        for model in self.models:
+            build_model(model)
+        self.built = True
 
     @property
     def num_levels(self) -> int:
@@ -108,12 +125,20 @@ class Stack:
         self._check_level(level)
         return math.prod(ada.hop for ada in self.levels[:level])
 
+    def call(self, inputs):
+        sequence = inputs
+        codes = []
+        for ada in self.levels:
+            sequence = ada.encode(sequence)
+            codes.append(sequence)
+        return codes
+
     def codes_for_level(self, audio, level: int, batch_size: int | None = None):
         """Returns the sequence that model `level` models, for a batch of audio.
 
         Level 0 is the audio itself; level `i` is the codes that ADA `i - 1`
-        gives for level `i - 1`'s sequence. Each ADA's `encode` runs compiled
-        (`predict_on_batch`), `batch_size` sequences at a time.
+        gives for level `i - 1`'s sequence. Each ADA encodes compiled
+        (`ADA.predict_codes`), `batch_size` sequences at a time.
 
         Args:
             audio: int mu-law audio `(batch, time)`, `time` a multiple of
@@ -126,7 +151,7 @@ class Stack:
         """
         sequence = self._audio_for_level(audio, level)
         for ada in self.levels[:level]:
-            sequence = _encode(ada, sequence, batch_size)
+            sequence = ada.predict_codes(sequence, batch_size)
         return sequence
 
     def encode(self, audio, batch_size: int | None = None) -> list:
@@ -137,9 +162,125 @@ class Stack:
         sequence = self._audio_for_level(audio, self.num_levels)
         codes = []
         for ada in self.levels:
-            sequence = _encode(ada, sequence, batch_size)
+            sequence = ada.predict_codes(sequence, batch_size)
             codes.append(sequence)
         return codes
+
+    def compile(self, optimizer=None, learning_rate=None, ema_momentum=None, **kwargs):
+        """Compiles every model of the stack; no arguments give the paper's set-up.
+
+        Each model gets its own optimizer: the paper's Adam with Polyak
+        averaging at the model's own `ema_momentum` (its scale's), or a copy of
+        `optimizer`. See `keras_ada.models.WaveNet.compile`.
+
+        Args:
+            optimizer: a Keras optimizer (or its name) copied for each model,
+                or None for the paper's.
+            learning_rate: the default optimizer's learning rate (2e-4).
+            ema_momentum: the default optimizer's Polyak decay; each model's
+                own by default.
+            **kwargs: further `keras.Model.compile` arguments of each model.
+        """
+        for model in self.models:
+            model.compile(
+                optimizer=_copy_optimizer(optimizer),
+                learning_rate=learning_rate,
+                ema_momentum=ema_momentum,
+                **kwargs,
+            )
+        self._compile_arguments = keras.saving.serialize_keras_object(
+            dict(
+                optimizer=optimizer,
+                learning_rate=learning_rate,
+                ema_momentum=ema_momentum,
+                **kwargs,
+            )
+        )
+        self.compiled = True
+
+    def get_compile_config(self):
+        """The arguments of `compile`, saved with the stack."""
+        return self._compile_arguments if self.compiled else None
+
+    def compile_from_config(self, config):
+        """Restores the compiled set-up when a `.keras` file is loaded."""
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        for model in self.models:
+            model.optimizer.build(model.trainable_variables)
+
+    def fit(
+        self,
+        x=None,
+        epochs=1,
+        steps_per_epoch=None,
+        validation_data=None,
+        validation_steps=None,
+        batch_size=None,
+        models=None,
+        **kwargs,
+    ) -> list:
+        """Trains the models bottom up, each on the sequences the levels below give.
+
+        Model `i` (level `i`, or the prior for `i = num_levels`) trains with
+        its own `fit` on `codes_for_level(audio, i)`: the audio for level 0,
+        the codes of the already trained levels below for the others. Every
+        model scores only the steps after its context (`context_length`), so
+        the audio excerpts must be longer than `input_hop(i)` times that
+        context for every model trained.
+
+        Args:
+            x: int mu-law audio: a NumPy array `(batch, time)`, or an iterable
+                of such batches (a `tf.data.Dataset`, a generator), endless or
+                not; `time` a multiple of `hop`.
+            epochs: epochs of each model: an int, or one per model.
+            steps_per_epoch: steps per epoch of each model: an int or None,
+                or one per model (needed for endless data).
+            validation_data: optional audio of the same forms, evaluated
+                after each epoch of each model on the sequences of its level.
+            validation_steps: batches of `validation_data` per evaluation
+                (needed for endless data).
+            batch_size: sequences per step when `x` is an array.
+            models: indices of the models to train (all by default): train
+                model `i` once the levels below it are trained.
+            **kwargs: further `keras.Model.fit` arguments (`callbacks`,
+                `verbose`, ...), given to each model's `fit`.
+
+        Returns:
+            A list with the `History` of each model trained, in order.
+        """
+        if not self.compiled:
+            raise ValueError("You must call `compile()` before using the model.")
+        indices = range(len(self.models)) if models is None else list(models)
+        for index in indices:
+            check_int_in_range("models[i]", index, 0, len(self.models) - 1)
+            if isinstance(x, np.ndarray) or keras.ops.is_tensor(x):
+                self._check_length(index, x.shape[1] // self.input_hop(index))
+        histories = []
+        for index in indices:
+            model = self.models[index]
+            if kwargs.get("verbose", "auto") != 0:
+                print(
+                    f"Model {index} of {len(self.models)} ({model.name}): "
+                    f"{'the prior' if model is self.prior else f'level {index}'}"
+                )
+            validation = None
+            if validation_data is not None:
+                validation = self._validation_sequences(
+                    validation_data, index, validation_steps
+                )
+            histories.append(
+                model.fit(
+                    self._sequences(x, index, _for_model(epochs, index, "epochs")),
+                    epochs=_for_model(epochs, index, "epochs"),
+                    steps_per_epoch=_for_model(
+                        steps_per_epoch, index, "steps_per_epoch"
+                    ),
+                    validation_data=validation,
+                    batch_size=batch_size if isinstance(x, np.ndarray) else None,
+                    **kwargs,
+                )
+            )
+        return histories
 
     def sample(
         self,
@@ -231,8 +372,13 @@ class Stack:
             **kwargs,
         )
 
-    def save(self, path: str):
-        """Saves the stack to a directory (see `StackDirectory`)."""
+    def save_levels(self, path: str):
+        """Saves each model to its own `.keras` file in a stack directory.
+
+        This is the layout that the level-by-level training of
+        `keras-ada train NAME --level i` writes (see `StackDirectory`);
+        `Stack.load` reads it back. `save` writes one `.keras` file instead.
+        """
         self._check_prior()
         directory = StackDirectory(path)
         directory.write(self.num_levels)
@@ -243,15 +389,24 @@ class Stack:
     def load(
         cls, path: str, compile: bool = True, num_models: int | None = None
     ) -> "Stack":
-        """Loads a stack saved by `save()` (or trained level by level into `path`).
+        """Loads a stack from a `.keras` file or a stack directory.
 
         Args:
-            path: a stack directory.
+            path: a `.keras` file written by `save`, or a stack directory
+                (`save_levels`, or a stack trained level by level).
             compile: whether to restore the models' compiled set-up.
-            num_models: load only the first models (levels bottom first, then
-                the prior): `num_models <= num_levels` gives a stack of the
-                levels trained so far, without a prior. All by default.
+            num_models: from a directory, load only the first models (levels
+                bottom first, then the prior): `num_models <= num_levels`
+                gives a stack of the levels trained so far, without a prior.
+                All by default.
         """
+        if not StackDirectory(path).exists() and str(path).endswith(".keras"):
+            stack = keras.saving.load_model(path, compile=compile)
+            if not isinstance(stack, cls):
+                raise TypeError(
+                    f"{path!r} holds a {type(stack).__name__}, not a {cls.__name__}."
+                )
+            return stack
         directory = StackDirectory(path)
         num_levels = directory.num_levels()
         num_models = num_levels + 1 if num_models is None else num_models
@@ -265,18 +420,80 @@ class Stack:
             return cls(models)
         return cls(models[:-1], models[-1])
 
-    def load_weights(self, path: str):
-        """Loads the weights of every model from a stack directory of this shape."""
-        directory = StackDirectory(path)
+    def load_weights(self, filepath, *args, **kwargs):
+        """Loads weights from a `.weights.h5` file, or every model's from a stack
+        directory of this shape."""
+        if not StackDirectory(filepath).exists():
+            return super().load_weights(filepath, *args, **kwargs)
+        directory = StackDirectory(filepath)
         num_levels = directory.num_levels()
         if num_levels != self.num_levels:
             raise ValueError(
-                f"The stack in {path!r} has {num_levels} levels; the model has "
+                f"The stack in {filepath!r} has {num_levels} levels; the model has "
                 f"{self.num_levels}."
             )
         for level, model in enumerate(self.models):
-            build_model(model).load_weights(directory.trained_model_file(level))
+            model.load_weights(directory.trained_model_file(level))
         return self
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            levels=[keras.saving.serialize_keras_object(ada) for ada in self.levels],
+            prior=keras.saving.serialize_keras_object(self.prior),
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["levels"] = [
+            keras.saving.deserialize_keras_object(ada) for ada in config["levels"]
+        ]
+        config["prior"] = keras.saving.deserialize_keras_object(config["prior"])
+        return cls(**config)
+
+    def _sequences(self, audio, index, epochs):
+        """The training data of model `index` from audio: arrays or batches."""
+        if isinstance(audio, np.ndarray) or keras.ops.is_tensor(audio):
+            sequences = self.codes_for_level(audio, index)
+            self._check_length(index, sequences.shape[1])
+            return sequences
+        if index == 0:
+            return audio
+        return self._sequence_batches(audio, index, epochs)
+
+    def _sequence_batches(self, batches, index, passes):
+        """Encodes audio batches for model `index`, over `passes` passes of them."""
+        for _ in range(passes):
+            for batch in batches:
+                if isinstance(batch, tuple):
+                    batch = batch[0]
+                sequences = self.codes_for_level(np.asarray(batch), index)
+                self._check_length(index, sequences.shape[1])
+                yield (sequences,)
+
+    def _validation_sequences(self, audio, index, steps):
+        """The validation data of model `index`, encoded once as one array."""
+        if isinstance(audio, np.ndarray) or keras.ops.is_tensor(audio):
+            return self.codes_for_level(audio, index)
+        batches = []
+        for batch in self._sequence_batches(audio, index, 1):
+            batches.append(batch[0])
+            if steps is not None and len(batches) == steps:
+                break
+        return np.concatenate(batches)
+
+    def _check_length(self, index, length):
+        context = self.models[index].context_length
+        if length <= context:
+            hop = self.input_hop(index)
+            raise ValueError(
+                f"Model {index} of the stack ({self.models[index].name}) scores the "
+                f"steps after its context of {context} steps, so the audio excerpts "
+                f"must be longer than {context * hop} samples. "
+                f"Received: excerpts of {length * hop} samples"
+            )
 
     def _audio_for_level(self, audio, level):
         self._check_level(level)
@@ -308,28 +525,20 @@ class Stack:
         )
 
 
-class _Encoding(keras.Model):
-    """`ada.encode` as a model, so that `predict_on_batch` compiles it."""
-
-    def __init__(self, ada, **kwargs):
-        super().__init__(name=f"{ada.name}_encoding", **kwargs)
-        self.ada = ada
-
-    def call(self, inputs):
-        return self.ada.encode(inputs)
-
-
-_ENCODINGS = weakref.WeakKeyDictionary()
+def _for_model(value, index, name):
+    """`value` for model `index`: the value itself, or its entry in a list."""
+    if isinstance(value, (list, tuple)):
+        if index >= len(value):
+            raise ValueError(
+                f"`{name}` must be one value, or one per model of the stack. "
+                f"Received: {name}={value!r}"
+            )
+        return value[index]
+    return value
 
 
-def _encode(ada, sequence, batch_size):
-    """Encodes a numpy batch with one ADA, `batch_size` sequences at a time."""
-    if ada not in _ENCODINGS:
-        _ENCODINGS[ada] = _Encoding(ada)
-    encoding = _ENCODINGS[ada]
-    batch_size = batch_size or len(sequence)
-    chunks = [
-        np.asarray(encoding.predict_on_batch(sequence[start : start + batch_size]))
-        for start in range(0, len(sequence), batch_size)
-    ]
-    return np.concatenate(chunks, axis=0).astype("int32")
+def _copy_optimizer(optimizer):
+    """A fresh optimizer of the same configuration (each model needs its own)."""
+    if optimizer is None or isinstance(optimizer, str):
+        return optimizer
+    return keras.optimizers.deserialize(keras.optimizers.serialize(optimizer))
