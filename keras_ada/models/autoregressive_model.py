@@ -4,12 +4,13 @@ import keras
 from keras import ops
 
 from keras_ada.input_checks import check_classes
+from keras_ada.models.preset import PresetMixin
 from keras_ada.validation import check_probability
 
 PAPER_LEARNING_RATE = 2e-4
 
 
-class AutoregressiveModel(keras.Model):
+class AutoregressiveModel(PresetMixin, keras.Model):
     """Base of the WaveNet and ADA models: the paper's optimiser and the NLL loss.
 
     `compile()` with no arguments gives the paper's set-up (appendix A): Adam with
@@ -28,6 +29,9 @@ class AutoregressiveModel(keras.Model):
     which see the zero padding before the excerpt, count nothing. Subclasses
     define `context_length`. NumPy inputs of `fit` and of a call
     are checked to be such sequences (`keras_ada.input_checks`).
+
+    Models save to and load from presets (`save_to_preset`, `from_preset`,
+    `presets`; see `keras_ada.models.PresetMixin`).
     """
 
     @property

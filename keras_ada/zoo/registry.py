@@ -18,12 +18,16 @@ changes the hop and merges into the local model's sizes; for a stack,
 import copy
 import os
 
+import keras
+
 from keras_ada.layers.argmax_quantiser import ArgmaxQuantiser
 from keras_ada.layers.vector_quantiser import VectorQuantiser
+from keras_ada.models import preset_utils
 from keras_ada.models.ada import ADA
 from keras_ada.models.building import build_model
 from keras_ada.models.encoder import Encoder
 from keras_ada.models.modulator import Modulator
+from keras_ada.models.preset import PresetMixin
 from keras_ada.models.stack import Stack
 from keras_ada.models.wavenet import WaveNet
 from keras_ada.validation import check_one_of
@@ -161,17 +165,20 @@ def build(config: dict):
     check_one_of("kind", kind, ("wavenet", "ada", "stack"))
 
 
-def load(name: str, scale: str = "paper", weights: str | None = None, **overrides):
-    """Builds a zoo model by name or row id, optionally loading saved weights.
+def load(name: str, scale: str | None = None, weights: str | None = None, **overrides):
+    """Builds a zoo model by name or row id, or loads a preset, optionally with weights.
 
     Args:
-        name: a model name from `names()` or a row id such as `"1.2"`.
-        scale: `"paper"`, `"small"` or `"tiny"`.
-        weights: optional path to saved weights: a `.keras` or `.weights.h5` file
-            for a WaveNet or an ADA, a directory written by `Stack.save` for a
-            stack. The configuration must match the one the weights were saved
-            with.
-        **overrides: configuration overrides, see `config()`.
+        name: a model name from `names()`, a row id such as `"1.2"`, or a
+            preset (a preset directory, an `hf://owner/name` URI or a shipped
+            preset's name), which `from_preset` loads with its weights.
+        scale: `"paper"` (the default), `"small"`, `"demo"` or `"tiny"`; zoo
+            models only.
+        weights: optional saved weights for a zoo model: a `.keras` or
+            `.weights.h5` file or a preset for a WaveNet or an ADA, a directory
+            written by `Stack.save` for a stack. The configuration must match
+            the one the weights were saved with.
+        **overrides: configuration overrides of a zoo model, see `config()`.
 
     Returns:
         A `WaveNet`, an `ADA` or a `Stack`. Models are not compiled:
@@ -184,15 +191,40 @@ def load(name: str, scale: str = "paper", weights: str | None = None, **override
     (8, 32)
     >>> keras_ada.zoo.load("3.7").receptive_field  # audio samples
     393216
+    >>> import os, tempfile
+    >>> preset = os.path.join(tempfile.mkdtemp(), "my_ada")
+    >>> ada.save_to_preset(preset)
+    >>> keras_ada.zoo.load(preset).hop
+    8
     """
-    model = build(config(name, scale, **overrides))
+    if name not in PRESETS and name not in rows() and preset_utils.is_preset(name):
+        if scale is not None or weights is not None or overrides:
+            raise ValueError(
+                "A preset holds its configuration and weights: load it without "
+                f"`scale`, `weights` or overrides. Received: name={name!r}, "
+                f"scale={scale!r}, weights={weights!r}, overrides={overrides!r}"
+            )
+        return PresetMixin.from_preset(name)
+    model = build(config(name, scale or "paper", **overrides))
     if weights is not None:
         load_weights(model, weights)
     return model
 
 
 def load_weights(model, path: str):
-    """Loads saved weights into a zoo model (a `Stack` from a directory)."""
+    """Loads saved weights into a zoo model.
+
+    Args:
+        model: a zoo model, built or not.
+        path: a `.keras` or `.weights.h5` file, or a preset (directory,
+            `hf://owner/name` URI or shipped name) whose configuration is the
+            model's; for a `Stack`, a directory written by `Stack.save`.
+
+    Returns:
+        `model`, built, with the weights.
+    """
+    if preset_utils.is_preset(path):
+        return _load_preset_weights(model, path)
     if isinstance(model, Stack):
         return model.load_weights(path)
     if not os.path.exists(path):
@@ -200,6 +232,44 @@ def load_weights(model, path: str):
     build_model(model)
     model.load_weights(path)
     return model
+
+
+def _load_preset_weights(model, preset):
+    """Loads a preset's weights after checking that it holds the model's config."""
+    directory = preset_utils.resolve_preset(preset)
+    saved = _comparable(preset_utils.read_config(directory, preset)["config"])
+    current = _comparable(keras.saving.serialize_keras_object(model)["config"])
+    different = sorted(
+        key for key in set(saved) | set(current) if saved.get(key) != current.get(key)
+    )
+    if different:
+        raise ValueError(
+            "The preset's configuration is not the model's: they differ in "
+            f"{different}. Load the preset itself with `load(preset)`. "
+            f"Received: weights={preset!r}"
+        )
+    model._build_for_preset()
+    model.load_weights(os.path.join(directory, preset_utils.WEIGHTS_FILE))
+    return model
+
+
+def _comparable(config):
+    """A model's config without its name or any build and compile set-up."""
+    config = _without_build(config)
+    config.pop("name", None)
+    return config
+
+
+def _without_build(config):
+    if isinstance(config, dict):
+        return {
+            key: _without_build(value)
+            for key, value in config.items()
+            if key not in ("build_config", "compile_config")
+        }
+    if isinstance(config, list):
+        return [_without_build(value) for value in config]
+    return config
 
 
 def _check_scale(scale):
