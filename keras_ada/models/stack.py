@@ -9,20 +9,22 @@ from keras_ada import sampling
 from keras_ada.audio import mu_law_decode
 from keras_ada.models.ada import ADA
 from keras_ada.models.building import build_model
+from keras_ada.models.preset import PresetMixin
 from keras_ada.models.stack_directory import StackDirectory
 from keras_ada.models.wavenet import WaveNet
 from keras_ada.validation import check_int_in_range
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
-class Stack(keras.Model):
+class Stack(PresetMixin, keras.Model):
     """Levels of ADAs (bottom first) and an unconditional prior on the top codes.
 
     Level 0 is an ADA on audio; level `i > 0` is an ADA on the codes of level
     `i - 1`; the prior is a `WaveNet` on the codes of the last level (paper,
     section 4.4). The stack is a Keras model whose sub-models are its levels
     and its prior (`models`, model `i`): it compiles, fits, saves to one
-    `.keras` file and loads like any Keras model.
+    `.keras` file and loads like any Keras model; `save_to_preset` and
+    `from_preset` write and read it as a preset (KerasHub's layout).
 
     `fit` trains the hierarchy the paper's way: each model in turn, bottom up,
     on the sequence it models, which the already trained levels below give
@@ -255,6 +257,9 @@ class Stack(keras.Model):
             check_int_in_range("models[i]", index, 0, len(self.models) - 1)
             if isinstance(x, np.ndarray) or keras.ops.is_tensor(x):
                 self._check_length(index, x.shape[1] // self.input_hop(index))
+        if not isinstance(x, np.ndarray):
+            # Batches come shuffled (Keras warns that it cannot shuffle them).
+            kwargs.setdefault("shuffle", False)
         histories = []
         for index in indices:
             model = self.models[index]
@@ -459,8 +464,8 @@ class Stack(keras.Model):
             sequences = self.codes_for_level(audio, index)
             self._check_length(index, sequences.shape[1])
             return sequences
-        if index == 0:
-            return audio
+        if index == 0 and hasattr(audio, "element_spec"):
+            return audio  # a `tf.data.Dataset` of audio, as it is
         return self._sequence_batches(audio, index, epochs)
 
     def _sequence_batches(self, batches, index, passes):

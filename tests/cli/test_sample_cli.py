@@ -25,7 +25,7 @@ def test_sample_a_wavenet(tmp_path):
 
 
 def test_sample_and_reconstruct_a_saved_stack(stack, tmp_path):
-    stack.save(str(tmp_path / "stack"))
+    stack.save_levels(str(tmp_path / "stack"))
     output = tmp_path / "out"
     command = ["sample", str(tmp_path / "stack"), "--seconds", "0.008", "--seed", "3"]
     assert (

@@ -63,7 +63,7 @@ def test_save_and_load_give_identical_outputs(stack, tmp_path):
     x = audio()
     sequences = [x, *stack.encode(x)]
     path = str(tmp_path / "stack")
-    stack.save(path)
+    stack.save_levels(path)
     loaded = Stack.load(path)
     assert loaded.hop == stack.hop and loaded.receptive_field == stack.receptive_field
     for codes, expected in zip(loaded.encode(x), sequences[1:]):
@@ -81,7 +81,7 @@ def test_save_and_load_give_identical_outputs(stack, tmp_path):
 
 def test_load_reports_a_missing_level(stack, tmp_path):
     path = tmp_path / "stack"
-    stack.save(str(path))
+    stack.save_levels(str(path))
     (path / "level_1.keras").unlink()
     with pytest.raises(FileNotFoundError, match="no model 1"):
         Stack.load(str(path))
@@ -106,7 +106,7 @@ def test_levels_without_a_prior_encode_but_do_not_sample(stack):
 
 
 def test_load_the_levels_trained_so_far(stack, tmp_path):
-    stack.save(str(tmp_path))
+    stack.save_levels(str(tmp_path))
     (tmp_path / "prior.keras").unlink()
     with pytest.raises(FileNotFoundError, match="prior.keras"):
         Stack.load(str(tmp_path))
