@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from keras_ada.input_checks import check_classes
+from keras_ada.validation import check_classes
 from keras_ada.validation import check_probability
 
 PAPER_LEARNING_RATE = 2e-4
@@ -27,7 +27,7 @@ class AutoregressiveModel(keras.Model):
     whole receptive field is real data; the first `context_length` predictions,
     which see the zero padding before the excerpt, count nothing. Subclasses
     define `context_length`. NumPy inputs of `fit` and of a call
-    are checked to be such sequences (`keras_ada.input_checks`).
+    are checked to be such sequences (`keras_ada.validation.check_classes`).
     """
 
     @property
