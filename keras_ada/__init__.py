@@ -22,7 +22,17 @@ __version__ = "0.1.0"
 from keras_ada import layers  # noqa: F401
 from keras_ada import models  # noqa: F401
 
-__all__ = ["audio", "data", "layers", "models", "ops", "sampling", "training", "zoo"]
+__all__ = [
+    "audio",
+    "data",
+    "evaluation",
+    "layers",
+    "models",
+    "ops",
+    "sampling",
+    "training",
+    "zoo",
+]
 
 
 def __getattr__(name):

@@ -27,6 +27,7 @@ from keras_ada.audio import mu_law_encode
 from keras_ada.audio import pcm16_to_unit
 from keras_ada.data import piano
 from keras_ada.data import windows
+from keras_ada.io_utils import write_json
 from keras_ada.validation import check_positive_int
 
 METADATA_FILE = "metadata.json"
@@ -134,7 +135,7 @@ def encode_split(
         num_recordings=len(done),
         num_codes=sum(entry["num_codes"] for entry in done.values()),
     )
-    _write_json(os.path.join(output_dir, METADATA_FILE), metadata)
+    write_json(os.path.join(output_dir, METADATA_FILE), metadata)
     logger.info(
         "Encoded %d recordings of %s/%s to %s.", len(done), config, split, output_dir
     )
@@ -340,7 +341,7 @@ def _start_metadata(directory, source):
             )
         return metadata
     metadata = dict(source, complete=False)
-    _write_json(path, metadata)
+    write_json(path, metadata)
     return metadata
 
 
@@ -364,9 +365,3 @@ def _read_index(directory):
         logger.warning("Dropping an incomplete last line of %s.", path)
         os.truncate(path, valid_bytes)
     return entries
-
-
-def _write_json(path, value):
-    with open(path + ".tmp", "w") as file:
-        json.dump(value, file, indent=2)
-    os.replace(path + ".tmp", path)

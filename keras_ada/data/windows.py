@@ -77,19 +77,28 @@ def random_windows(
     )
 
 
-def consecutive_windows(sequences: tf.data.Dataset, length: int) -> tf.data.Dataset:
+def consecutive_windows(sequences, length: int) -> tf.data.Dataset:
     """Cuts each sequence into consecutive non-overlapping windows, in order.
 
     The last `n % length` steps of a sequence of `n` steps are left out, and so
     are sequences shorter than `length`.
 
     Args:
-        sequences: a dataset of 1-D tensors.
+        sequences: a dataset of 1-D tensors, or a list of 1-D NumPy arrays of
+            one dtype.
         length: window length.
 
     Returns:
         A finite dataset of windows `[length]`, with the sequences' dtype.
+
+    Example:
+
+    >>> windows = consecutive_windows([np.arange(5), np.arange(10, 14)], 2)
+    >>> [window.tolist() for window in windows.as_numpy_iterator()]
+    [[0, 1], [2, 3], [10, 11], [12, 13]]
     """
+    if not isinstance(sequences, tf.data.Dataset):
+        sequences = _dataset_of_arrays(sequences)
 
     def split(sequence):
         count = tf.shape(sequence)[0] // length
@@ -98,6 +107,14 @@ def consecutive_windows(sequences: tf.data.Dataset, length: int) -> tf.data.Data
         )
 
     return sequences.flat_map(split)
+
+
+def _dataset_of_arrays(arrays) -> tf.data.Dataset:
+    arrays = [np.asarray(array).reshape(-1) for array in arrays]
+    dtype = arrays[0].dtype if arrays else np.int32
+    return tf.data.Dataset.from_generator(
+        lambda: iter(arrays), output_signature=tf.TensorSpec([None], dtype)
+    )
 
 
 def fail_when_exhausted(dataset: tf.data.Dataset, message: str) -> tf.data.Dataset:

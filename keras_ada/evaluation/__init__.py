@@ -13,7 +13,6 @@ from keras_ada.evaluation.fidelity import fidelity_floor
 from keras_ada.evaluation.fidelity import matched_noise
 from keras_ada.evaluation.fidelity import reconstruction_fidelity
 from keras_ada.evaluation.perplexity import per_second_perplexity
-from keras_ada.evaluation.perplexity import pooled_perplexity
 from keras_ada.evaluation.results import write_results
 
 __all__ = [
@@ -23,7 +22,6 @@ __all__ = [
     "load_run",
     "matched_noise",
     "per_second_perplexity",
-    "pooled_perplexity",
     "reconstruction_fidelity",
     "write_results",
 ]

@@ -23,8 +23,13 @@ import numpy as np
 from keras_ada.audio import SAMPLE_RATE
 from keras_ada.audio import mu_law_encode
 from keras_ada.audio import pcm16_to_unit
+from keras_ada.data import piano
+from keras_ada.data.windows import consecutive_windows
+from keras_ada.evaluation.nll import full_context_nll
 from keras_ada.evaluation.perplexity import per_second_perplexity
-from keras_ada.evaluation.perplexity import pooled_perplexity
+from keras_ada.evaluation.reconstruction import ada_fidelity
+from keras_ada.evaluation.reconstruction import stack_fidelity
+from keras_ada.layers.perplexity import codebook_perplexity
 from keras_ada.models.ada import ADA
 from keras_ada.models.stack import Stack
 from keras_ada.models.stack_directory import STACK_FILE
@@ -95,11 +100,9 @@ def evaluate(
     """
     if isinstance(model, str):
         model = load_run(model)
-    recordings = (
-        list(audio)
-        if audio is not None
-        else list(read_recordings(split, data_dir, config, seconds))
-    )
+    if audio is None:
+        audio = read_recordings(split, data_dir, config, seconds)
+    recordings = [np.asarray(recording, "int32").reshape(-1) for recording in audio]
     if not recordings:
         raise ValueError(f"The {split!r} split holds no audio to evaluate.")
     options = dict(length=length, batch_size=batch_size)
@@ -107,8 +110,6 @@ def evaluate(
     if below:
         return evaluate_level(below, model, recordings, **options)
     if isinstance(model, Stack):
-        from keras_ada.evaluation.reconstruction import stack_fidelity
-
         results = {
             "levels": [
                 evaluate_level(model.levels[:level], ada, recordings, **options)
@@ -122,8 +123,6 @@ def evaluate(
         return results
     results = evaluate_level([], model, recordings, **options)
     if isinstance(model, ADA):
-        from keras_ada.evaluation.reconstruction import ada_fidelity
-
         results["fidelity"] = ada_fidelity(
             model, recordings, fidelity_excerpts, fidelity_seconds, seed
         )
@@ -155,25 +154,24 @@ def evaluate_level(levels, model, recordings, length=None, batch_size=8) -> dict
             f"length={length}"
         )
     window = (context + length) * input_hop
-    total, count = 0.0, 0
-    for batch in _batches(consecutive_windows(recordings, window), batch_size):
-        sequence = encode_through(levels, batch)
-        outputs = model.predict_on_batch(sequence)
-        logits = outputs["logits"] if isinstance(outputs, dict) else outputs
-        nll = token_nll(np.asarray(logits)[:, context:], sequence[:, context:])
-        total += float(nll.sum())
-        count += nll.size
-    if not count:
+    scores = full_context_nll(
+        model,
+        (
+            encode_through(levels, batch)
+            for batch in _batches(recordings, window, batch_size)
+        ),
+    )
+    if not scores["timesteps"]:
         raise ValueError(
             f"No recording is as long as one evaluation window ({window} samples)."
         )
-    results = {"nll": total / count, "timesteps": count}
+    results = {"nll": scores["nll"], "timesteps": scores["timesteps"]}
     if isinstance(model, ADA):
         code_hop = input_hop * model.hop
         second = SAMPLE_RATE // code_hop * code_hop
         codes = [
             encode_through(levels + [model], batch)
-            for batch in _batches(consecutive_windows(recordings, second), batch_size)
+            for batch in _batches(recordings, second, batch_size)
         ]
         if not codes:
             raise ValueError(
@@ -184,7 +182,8 @@ def evaluate_level(levels, model, recordings, length=None, batch_size=8) -> dict
         results["perplexity_per_second"] = per_second_perplexity(
             codes, model.num_codes, codes.shape[1]
         )
-        results["perplexity_pooled"] = pooled_perplexity(codes, model.num_codes)
+        pooled = codebook_perplexity(codes, model.num_codes)
+        results["perplexity_pooled"] = float(keras.ops.convert_to_numpy(pooled))
     return results
 
 
@@ -195,23 +194,13 @@ def encode_through(levels, audio):
     return Stack(levels).codes_for_level(audio, len(levels))
 
 
-def consecutive_windows(recordings, window: int):
-    """Yields consecutive non-overlapping windows of each recording, in order."""
-    for recording in recordings:
-        recording = np.asarray(recording).reshape(-1)
-        for start in range(0, len(recording) - window + 1, window):
-            yield recording[start : start + window]
-
-
 def read_recordings(split, data_dir, config, seconds=None):
     """Yields the split's recordings as int32 mu-law arrays, in order.
 
     With `seconds`, stops once that much audio is read (the last one cut).
     """
-    from keras_ada import data
-
     remaining = None if seconds is None else int(seconds * SAMPLE_RATE)
-    for recording in data.recordings(split, data_dir=data_dir, config=config):
+    for recording in piano.recordings(split, data_dir=data_dir, config=config):
         audio = np.asarray(recording["audio"]).reshape(-1)
         classes = mu_law_encode(pcm16_to_unit(audio, xp=np), xp=np).astype("int32")
         if remaining is not None:
@@ -222,21 +211,6 @@ def read_recordings(split, data_dir, config, seconds=None):
             return
 
 
-def token_nll(logits, targets):
-    """Per-timestep negative log-likelihood (nats) of integer targets."""
-    logits = np.asarray(logits, "float64")
-    peak = logits.max(axis=-1, keepdims=True)
-    log_norm = peak[..., 0] + np.log(np.exp(logits - peak).sum(axis=-1))
-    chosen = np.take_along_axis(logits, targets[..., None].astype("int64"), axis=-1)
-    return log_norm - chosen[..., 0]
-
-
-def _batches(windows, batch_size):
-    batch = []
-    for window in windows:
-        batch.append(window)
-        if len(batch) == batch_size:
-            yield np.stack(batch).astype("int32")
-            batch = []
-    if batch:
-        yield np.stack(batch).astype("int32")
+def _batches(recordings, window, batch_size):
+    batches = consecutive_windows(recordings, window).batch(batch_size)
+    return batches.as_numpy_iterator()

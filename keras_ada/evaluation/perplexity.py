@@ -1,21 +1,10 @@
 """Codebook perplexity as the paper reports it: per one-second sequence, averaged."""
 
 import numpy as np
+from keras import ops
 
-
-def pooled_perplexity(codes, num_codes: int) -> float:
-    """Perplexity `exp(H)` of the histogram of all `codes` together (any shape)."""
-    codes = np.asarray(codes).reshape(-1).astype("int64")
-    if codes.size == 0:
-        raise ValueError("`codes` is empty: no perplexity. Received: codes.size=0")
-    if codes.min() < 0 or codes.max() >= num_codes:
-        raise ValueError(
-            f"`codes` must lie in [0, {num_codes}). Received: codes in "
-            f"[{codes.min()}, {codes.max()}]"
-        )
-    usage = np.bincount(codes, minlength=num_codes) / codes.size
-    used = usage[usage > 0]
-    return float(np.exp(-np.sum(used * np.log(used))))
+from keras_ada.data.windows import consecutive_windows
+from keras_ada.layers.perplexity import codebook_perplexity
 
 
 def per_second_perplexity(sequences, num_codes: int, codes_per_second: int) -> float:
@@ -23,8 +12,9 @@ def per_second_perplexity(sequences, num_codes: int, codes_per_second: int) -> f
 
     Each code sequence is cut into consecutive sequences of `codes_per_second`
     codes (a shorter remainder is dropped); the perplexity of each one's code
-    histogram is averaged. With few codes per second (a large hop) this is
-    lower than the pooled perplexity: the paper's "underestimated" 1.7.
+    histogram (`keras_ada.layers.codebook_perplexity`) is averaged. With few
+    codes per second (a large hop) this is lower than the perplexity of all
+    the codes pooled: the paper's "underestimated" 1.7.
 
     Args:
         sequences: int codes `(batch, time)` or a list of 1-D code sequences.
@@ -44,15 +34,18 @@ def per_second_perplexity(sequences, num_codes: int, codes_per_second: int) -> f
             "`codes_per_second` must be a positive integer. "
             f"Received: codes_per_second={codes_per_second}"
         )
-    values = []
-    for sequence in sequences:
-        sequence = np.asarray(sequence).reshape(-1)
-        for start in range(0, len(sequence) - codes_per_second + 1, codes_per_second):
-            values.append(
-                pooled_perplexity(sequence[start : start + codes_per_second], num_codes)
-            )
-    if not values:
+    seconds = list(
+        consecutive_windows(list(sequences), codes_per_second).as_numpy_iterator()
+    )
+    if not seconds:
         raise ValueError(
             f"No sequence holds one second ({codes_per_second} codes) of codes."
         )
-    return float(np.mean(values))
+    seconds = np.stack(seconds)
+    if seconds.min() < 0 or seconds.max() >= num_codes:
+        raise ValueError(
+            f"`sequences` must hold codes in [0, {num_codes}). Received: codes "
+            f"in [{seconds.min()}, {seconds.max()}]"
+        )
+    perplexities = codebook_perplexity(seconds, num_codes, axis=-1)
+    return float(np.mean(ops.convert_to_numpy(perplexities)))

@@ -11,14 +11,14 @@ import numpy as np
 
 from keras_ada.audio import SAMPLE_RATE
 from keras_ada.audio import mu_law_decode
+from keras_ada.data.windows import consecutive_windows
 from keras_ada.evaluation import fidelity
-from keras_ada.evaluation.evaluate import consecutive_windows
 
 
 def held_out_excerpts(recordings, count: int, seconds: float, hop: int):
     """`count` excerpts of `seconds` (a multiple of `hop` samples), spread evenly."""
     window = max(hop, int(seconds * SAMPLE_RATE) // hop * hop)
-    windows = list(consecutive_windows(recordings, window))
+    windows = list(consecutive_windows(recordings, window).as_numpy_iterator())
     if len(windows) < 2:
         raise ValueError(
             f"Reconstruction fidelity needs at least two excerpts of {window} "

@@ -4,9 +4,9 @@ import keras
 import numpy as np
 
 from keras_ada import sampling
-from keras_ada.input_checks import check_classes
 from keras_ada.layers.perplexity import codebook_perplexity
 from keras_ada.models.autoregressive_model import AutoregressiveModel
+from keras_ada.validation import check_classes
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")

@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
-from keras_ada.input_checks import check_classes
 from keras_ada.models.preset import PresetMixin
+from keras_ada.validation import check_classes
 from keras_ada.validation import check_probability
 
 PAPER_LEARNING_RATE = 2e-4
@@ -28,7 +28,7 @@ class AutoregressiveModel(PresetMixin, keras.Model):
     whole receptive field is real data; the first `context_length` predictions,
     which see the zero padding before the excerpt, count nothing. Subclasses
     define `context_length`. NumPy inputs of `fit` and of a call
-    are checked to be such sequences (`keras_ada.input_checks`).
+    are checked to be such sequences (`keras_ada.validation.check_classes`).
 
     Models save to and load from presets (`save_to_preset`, `from_preset`,
     `presets`; see `keras_ada.models.PresetMixin`).

@@ -3,14 +3,13 @@
 import keras
 from keras import ops
 
-from keras_ada.layers import DilatedResidualStack
 from keras_ada.layers import InputRepresentation
-from keras_ada.layers import MatmulConv1D
+from keras_ada.models.non_causal_stack import NonCausalStack
 from keras_ada.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
-class Encoder(keras.layers.Layer):
+class Encoder(NonCausalStack):
     """Computes one query vector per `hop` input steps.
 
     Inputs are represented (continuous, one-hot or embedded), passed through a
@@ -49,16 +48,19 @@ class Encoder(keras.layers.Layer):
         embedding_dim=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(
+            query_dim,
+            repeats,
+            stages,
+            residual_channels,
+            inner_channels,
+            kernel_size,
+            **kwargs,
+        )
         check_positive_int("hop", hop)
         self.num_classes = num_classes
         self.query_dim = query_dim
         self.hop = hop
-        self.repeats = repeats
-        self.stages = stages
-        self.residual_channels = residual_channels
-        self.inner_channels = inner_channels
-        self.kernel_size = kernel_size
         self.input_format = input_format
         self.embedding_dim = embedding_dim
         self.representation = InputRepresentation(
@@ -68,30 +70,10 @@ class Encoder(keras.layers.Layer):
             dtype=self.dtype_policy,
             name="representation",
         )
-        self.stack = DilatedResidualStack(
-            repeats,
-            stages,
-            residual_channels,
-            inner_channels,
-            kernel_size=kernel_size,
-            causal=False,
-            dtype=self.dtype_policy,
-            name="stack",
-        )
-        self.output_projection = MatmulConv1D(
-            query_dim, 1, dtype=self.dtype_policy, name="output_projection"
-        )
-
-    @property
-    def receptive_field(self):
-        """Input steps seen on each side of one position, before pooling."""
-        return self.stack.receptive_field
 
     def build(self, input_shape):
         self.representation.build(input_shape)
-        features_shape = tuple(input_shape) + (self.representation.output_dim,)
-        self.stack.build(features_shape)
-        self.output_projection.build(tuple(input_shape) + (self.residual_channels,))
+        super().build(tuple(input_shape) + (self.representation.output_dim,))
 
     def call(self, inputs):
         time = inputs.shape[1]
@@ -100,8 +82,7 @@ class Encoder(keras.layers.Layer):
                 f"The input length must be a multiple of `hop`={self.hop}. "
                 f"Received: inputs.shape={inputs.shape}"
             )
-        features = self.stack(self.representation(inputs))
-        queries = self.output_projection(ops.relu(features))
+        queries = super().call(self.representation(inputs))
         pooled = ops.reshape(
             queries, (ops.shape(queries)[0], -1, self.hop, self.query_dim)
         )
@@ -117,11 +98,6 @@ class Encoder(keras.layers.Layer):
             num_classes=self.num_classes,
             query_dim=self.query_dim,
             hop=self.hop,
-            repeats=self.repeats,
-            stages=self.stages,
-            residual_channels=self.residual_channels,
-            inner_channels=self.inner_channels,
-            kernel_size=self.kernel_size,
             input_format=self.input_format,
             embedding_dim=self.embedding_dim,
         )

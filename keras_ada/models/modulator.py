@@ -3,13 +3,12 @@
 import keras
 from keras import ops
 
-from keras_ada.layers import DilatedResidualStack
-from keras_ada.layers import MatmulConv1D
+from keras_ada.models.non_causal_stack import NonCausalStack
 from keras_ada.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
-class Modulator(keras.layers.Layer):
+class Modulator(NonCausalStack):
     """Processes the quantised query sequence at the code rate into per-block biases.
 
     A non-causal `DilatedResidualStack` runs over the quantised queries, then
@@ -57,42 +56,21 @@ class Modulator(keras.layers.Layer):
         kernel_size=3,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        check_positive_int("hop", hop)
-        self.condition_channels = condition_channels
-        self.hop = hop
-        self.repeats = repeats
-        self.stages = stages
-        self.residual_channels = residual_channels
-        self.inner_channels = inner_channels
-        self.kernel_size = kernel_size
-        self.stack = DilatedResidualStack(
+        super().__init__(
+            condition_channels,
             repeats,
             stages,
             residual_channels,
             inner_channels,
-            kernel_size=kernel_size,
-            causal=False,
-            dtype=self.dtype_policy,
-            name="stack",
+            kernel_size,
+            **kwargs,
         )
-        self.output_projection = MatmulConv1D(
-            condition_channels, 1, dtype=self.dtype_policy, name="output_projection"
-        )
-
-    @property
-    def receptive_field(self):
-        """Code steps seen on each side of one position."""
-        return self.stack.receptive_field
-
-    def build(self, input_shape):
-        self.stack.build(input_shape)
-        self.output_projection.build(
-            tuple(input_shape[:-1]) + (self.residual_channels,)
-        )
+        check_positive_int("hop", hop)
+        self.condition_channels = condition_channels
+        self.hop = hop
 
     def call(self, inputs, upsample=True):
-        biases = self.output_projection(ops.relu(self.stack(inputs)))
+        biases = super().call(inputs)
         return ops.repeat(biases, self.hop, axis=1) if upsample else biases
 
     def compute_output_shape(self, input_shape, upsample=True):
@@ -106,10 +84,5 @@ class Modulator(keras.layers.Layer):
         config.update(
             condition_channels=self.condition_channels,
             hop=self.hop,
-            repeats=self.repeats,
-            stages=self.stages,
-            residual_channels=self.residual_channels,
-            inner_channels=self.inner_channels,
-            kernel_size=self.kernel_size,
         )
         return config

@@ -12,6 +12,8 @@ A stack trained level by level (`keras-ada train NAME --level i`) or saved with
 import json
 import os
 
+from keras_ada.io_utils import write_json
+
 STACK_FILE = "stack.json"
 FORMAT = "keras_ada.Stack"
 
@@ -32,7 +34,6 @@ class StackDirectory:
 
     def write(self, num_levels: int):
         """Writes the `stack.json` that marks `path` as a stack directory."""
-        os.makedirs(self.path, exist_ok=True)
         description = {
             "format": FORMAT,
             "num_levels": num_levels,
@@ -41,8 +42,7 @@ class StackDirectory:
                 for level in range(num_levels + 1)
             ],
         }
-        with open(os.path.join(self.path, STACK_FILE), "w") as file:
-            json.dump(description, file, indent=2)
+        write_json(os.path.join(self.path, STACK_FILE), description)
 
     def num_levels(self) -> int:
         """The number of ADA levels, from `stack.json`."""

@@ -4,6 +4,7 @@ divergence and codebook-collapse monitoring, one run per output directory.
 The batches it trains on come from `keras_ada.data`.
 """
 
+from keras_ada.io_utils import write_json
 from keras_ada.training.checkpoint import ResumableCheckpoint
 from keras_ada.training.codebook_health import CodebookMonitor
 from keras_ada.training.distribution import Distribution
@@ -16,7 +17,6 @@ from keras_ada.training.run_lock import RunLocked
 from keras_ada.training.tensorboard import TensorBoard
 from keras_ada.training.trainer import evaluate
 from keras_ada.training.trainer import train
-from keras_ada.training.trainer import write_json
 
 __all__ = [
     "CodebookMonitor",

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from keras_ada import io_utils
+from keras_ada.evaluation.nll import full_context_nll
 from keras_ada.layers.perplexity import codebook_perplexity
 from keras_ada.models.building import build_model
 from keras_ada.training.checkpoint import ResumableCheckpoint
@@ -162,26 +163,12 @@ def evaluate(model, data, steps: int) -> dict:
         for an ADA, `perplexity`: the perplexity of the histogram of all the
         codes of the batches together (not a mean of per-batch values).
     """
-    total_nll, count, codes = 0.0, 0, []
-    for batch in _take(data, steps):
-        outputs = model.predict(batch, batch_size=len(batch), verbose=0)
-        logits = outputs["logits"] if isinstance(outputs, dict) else outputs
-        context = model.context_length
-        nll = _nll(np.asarray(logits)[:, context:], np.asarray(batch)[:, context:])
-        total_nll += float(np.sum(nll))
-        count += nll.size
-        if isinstance(outputs, dict):
-            codes.append(np.asarray(outputs["codes"]).reshape(-1))
-    results = {"nll": total_nll / max(count, 1)}
-    if codes:
-        perplexity = codebook_perplexity(np.concatenate(codes), model.num_codes)
+    scores = full_context_nll(model, _take(data, steps))
+    results = {"nll": scores["nll"]}
+    if "codes" in scores:
+        perplexity = codebook_perplexity(scores["codes"], model.num_codes)
         results["perplexity"] = float(keras.ops.convert_to_numpy(perplexity))
     return results
-
-
-def write_json(path: str, values: dict):
-    """Writes a dict of results as strict JSON (NaN as null), atomically."""
-    io_utils.write_json(path, values)
 
 
 def _tensorboard(log_dir, log_every):
@@ -202,12 +189,3 @@ def _take(data, steps):
         if isinstance(batch, tuple):
             batch = batch[0]
         yield np.asarray(batch)
-
-
-def _nll(logits, targets):
-    """Per-timestep negative log-likelihood (nats) of integer targets."""
-    logits = logits.astype("float64")
-    peak = logits.max(axis=-1, keepdims=True)
-    log_norm = peak[..., 0] + np.log(np.exp(logits - peak).sum(axis=-1))
-    chosen = np.take_along_axis(logits, targets[..., None].astype("int64"), axis=-1)
-    return log_norm - chosen[..., 0]

@@ -1,8 +1,9 @@
 """The record of a population: `pbt.json` and the plot `pbt.png`."""
 
-import json
 import math
 import os
+
+from keras_ada.io_utils import write_json
 
 SUMMARY_FILE = "pbt.json"
 PLOT_FILE = "pbt.png"
@@ -10,8 +11,7 @@ PLOT_FILE = "pbt.png"
 
 def write_report(summary: dict, output_dir: str):
     """Writes `pbt.json` and `pbt.png` (alpha, beta, fitness per member) to a dir."""
-    with open(os.path.join(output_dir, SUMMARY_FILE), "w") as file:
-        json.dump(summary, file, indent=2)
+    write_json(os.path.join(output_dir, SUMMARY_FILE), summary)
     plot_population(summary, os.path.join(output_dir, PLOT_FILE))
 
 

@@ -1,4 +1,9 @@
-"""Ray Tune's `PopulationBasedTraining`, recording its exploits and divergences."""
+"""Ray Tune's `PopulationBasedTraining`, recording its exploits and divergences.
+
+Ray Tune has no public hook into the exploit step, so this module overrides
+private methods of `PopulationBasedTraining`; `pyproject.toml` bounds Ray to
+the versions that `tests/tuning/test_ray_private_api.py` checks.
+"""
 
 import json
 import logging

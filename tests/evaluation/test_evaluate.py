@@ -9,7 +9,7 @@ import pytest
 from keras_ada import evaluation
 from keras_ada import zoo
 from keras_ada.cli import main
-from keras_ada.evaluation.evaluate import token_nll
+from keras_ada.evaluation.nll import token_nll
 from keras_ada.models import build_model
 
 
