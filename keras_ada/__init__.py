@@ -16,11 +16,10 @@ Example:
 
 import importlib
 
-__version__ = "0.1.0"
-
 # Registers the serialisable layers and models (see above).
 from keras_ada import layers  # noqa: F401
 from keras_ada import models  # noqa: F401
+from keras_ada.version import __version__  # noqa: F401
 
 __all__ = [
     "audio",

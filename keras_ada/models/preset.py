@@ -141,9 +141,7 @@ class PresetMixin:
 
 
 def _public_name(cls):
-    """`keras_ada.models.ADA` for a class exported there, else its module path."""
-    import keras_ada.models
-
-    if getattr(keras_ada.models, cls.__name__, None) is cls:
+    """`keras_ada.models.ADA` for a model of keras-ada, else its module path."""
+    if cls.__module__.startswith("keras_ada.models."):
         return f"keras_ada.models.{cls.__name__}"
     return f"{cls.__module__}.{cls.__qualname__}"

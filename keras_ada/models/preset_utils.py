@@ -20,7 +20,7 @@ import os
 
 import keras
 
-import keras_ada
+from keras_ada.version import __version__
 
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
@@ -162,7 +162,7 @@ def write_metadata(model, directory: str, metadata: dict):
     _write_json(
         {
             "keras_version": keras.__version__,
-            "keras_ada_version": keras_ada.__version__,
+            "keras_ada_version": __version__,
             "parameter_count": model.count_params(),
             "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
             **metadata,

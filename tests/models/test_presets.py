@@ -12,6 +12,7 @@ import pytest
 from keras_ada import zoo
 from keras_ada.models import ADA
 from keras_ada.models import PresetMixin
+from keras_ada.models import Stack
 from keras_ada.models import WaveNet
 from keras_ada.models import build_model
 from keras_ada.models import preset_utils
@@ -179,6 +180,7 @@ def test_preset_must_be_a_string(tmp_path):
 def test_the_package_ships_no_presets_yet():
     assert WaveNet.presets == {}
     assert ADA.presets == {}
+    assert Stack.presets == {}
 
 
 def test_shipped_presets_are_listed_per_class_and_load_by_name(shipped):
@@ -241,3 +243,18 @@ def test_invalid_metadata_writes_nothing(tmp_path, metadata, error, match):
     with pytest.raises(error, match=match):
         tiny_model("wavenet").save_to_preset(tmp_path / "preset", metadata=metadata)
     assert not (tmp_path / "preset").exists()
+
+
+def test_a_stack_round_trips_and_is_listed_by_name(shipped):
+    stack = zoo.load("vqvae_amae_wavenet", scale="tiny")
+    stack.set_weights([w + 0.01 for w in stack.get_weights()])
+    stack.save_to_preset(shipped / "tiny_stack", metadata={"description": "S."})
+    assert list(Stack.presets) == ["tiny_stack"]
+    assert WaveNet.presets == {}
+    restored = Stack.from_preset("tiny_stack")
+    assert isinstance(restored, Stack)
+    np.testing.assert_array_equal(
+        restored.sample(0.01, seed=0, verbose=0), stack.sample(0.01, seed=0, verbose=0)
+    )
+    with pytest.raises(ValueError, match="holds a Stack, not a WaveNet"):
+        WaveNet.from_preset("tiny_stack")
