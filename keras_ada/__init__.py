@@ -16,7 +16,17 @@ import importlib
 
 __version__ = "0.1.0"
 
-__all__ = ["audio", "data", "layers", "models", "ops", "sampling", "training", "zoo"]
+__all__ = [
+    "audio",
+    "data",
+    "layers",
+    "models",
+    "ops",
+    "runner",
+    "sampling",
+    "training",
+    "zoo",
+]
 
 
 def __getattr__(name):
