@@ -144,6 +144,14 @@ def train_model(
             f"Trained weights of process {distribution.process_index}: "
             f"sha256 {state_digest(trained.weights)}"
         )
+    return _final_metrics(trained, history, plan, batches, seed, eval_steps)
+
+
+def _final_metrics(model, history, plan, batches, seed, eval_steps):
+    """Evaluates the trained model and writes `metrics.json`; an earlier run's
+    metrics when there was nothing left to train (`history` is None)."""
+    from keras_ada import training
+
     metrics_path = os.path.join(plan.work_dir, "metrics.json")
     if history is None and os.path.exists(metrics_path):
         print(f"Already trained: {plan.final_model}")
@@ -152,7 +160,7 @@ def train_model(
     if not eval_steps:
         return {}
     metrics = {
-        split: training.evaluate(trained, batches(split, seed), eval_steps)
+        split: training.evaluate(model, batches(split, seed), eval_steps)
         for split in (TRAIN_SPLIT, EVAL_SPLIT)
     }
     training.write_json(metrics_path, metrics)
