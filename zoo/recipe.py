@@ -87,12 +87,12 @@ def evaluate(args, run: str, row: str, *below: str) -> dict:
     Writes `<run>/evaluation/evaluation.json` and `evaluation.md`; with
     `--synthetic`, evaluates on four seconds of synthetic tones instead.
     """
+    from keras_ada import data
     from keras_ada import evaluation
-    from keras_ada import training
 
     audio = None
     if args.synthetic:
-        tones = training.synthetic_excerpts(4 * SAMPLE_RATE, 2, seed=args.seed)
+        tones = data.synthetic_excerpts(4 * SAMPLE_RATE, 2, seed=args.seed)
         audio = list(next(iter(tones)).numpy())
     results = evaluation.evaluate(
         run,
