@@ -28,6 +28,7 @@ __all__ = [
     "layers",
     "models",
     "ops",
+    "runner",
     "sampling",
     "training",
     "zoo",

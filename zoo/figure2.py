@@ -12,7 +12,7 @@ predictable from their past than samples are: the encoder removes the local
 structure that the local model can infer on its own. Writes `figure2.png` (NLL
 in nats per step against r, the encoder's receptive field marked),
 `figure2.json` and `figure2.md`. Without `--level1`, a tiny `vqvae_hop8` is
-trained first (`keras-ada train`, into OUTPUT/level1).
+trained first (`keras_ada.runner.train_model`, into OUTPUT/level1).
 """
 
 import argparse
@@ -123,16 +123,22 @@ def main():
 
 
 def train_level1(args):
-    from keras_ada import cli
+    from keras_ada.runner import train_model
 
     output = os.path.join(args.output, "level1")
-    command = ["train", "vqvae_hop8", "--scale", "tiny", "--output", output]
-    command += ["--steps", str(args.level1_steps), "--config", args.config]
-    command += ["--checkpoint-every", str(args.level1_steps), "--learning-rate", "2e-3"]
-    command += ["--eval-steps", "1", "--verbose", "2", "--seed", str(args.seed)]
-    if args.data_dir:
-        command += ["--data-dir", args.data_dir]
-    cli.main(command)
+    train_model(
+        "vqvae_hop8",
+        output,
+        scale="tiny",
+        steps=args.level1_steps,
+        config=args.config,
+        data_dir=args.data_dir,
+        checkpoint_every=args.level1_steps,
+        learning_rate=2e-3,
+        eval_steps=1,
+        verbose=2,
+        seed=args.seed,
+    )
     return os.path.join(output, "model.keras")
 
 

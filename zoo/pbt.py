@@ -7,11 +7,12 @@
 Trains the VQ-VAE on codes of row 2.2 (`codes_vqvae_pbt`) on the codes of a
 trained #1.2 (`--level1`) twice:
 
-- `pbt/`: `keras-ada tune` with a population of `--population` members of
-  `--steps` steps each, alpha and beta drawn and perturbed as in appendix A,
-  members ranked by their held-out NLL;
-- `fixed/`: `keras-ada train --no-pbt` with the zoo's fixed alpha and beta for
-  `population x steps` steps: the same number of training steps in all;
+- `pbt/`: `keras_ada.runner.tune_model` (`keras-ada tune`) with a population
+  of `--population` members of `--steps` steps each, alpha and beta drawn and
+  perturbed as in appendix A, members ranked by their held-out NLL;
+- `fixed/`: `keras_ada.runner.train_model` (`keras-ada train --no-pbt`) with
+  the zoo's fixed alpha and beta for `population x steps` steps: the same
+  number of training steps in all;
 - `fixed_member/`: the same for `steps` steps, as long as one member.
 
 Both are evaluated on the whole eval split (`keras-ada evaluate`: full-context
@@ -40,46 +41,39 @@ def main():
     parser.add_argument("--burn-in", type=int, help="default: steps/3")
     parser.add_argument("--report-every", type=int, help="default: steps/30")
     args = parser.parse_args()
-    from keras_ada import cli
     from keras_ada import zoo
+    from keras_ada.runner import tune_model
 
     steps = args.steps or zoo.training_defaults(ROW, args.scale)["steps"]
-    report_every = args.report_every or max(steps // 30, 1)
-    codes = [
-        "--codes-from",
-        args.level1,
-        "--codes-dir",
-        os.path.join(args.output, "codes_1.2"),
-    ]
-    options = []
-    for option in ("batch_size", "length", "data_dir", "config", "learning_rate"):
-        value = getattr(args, option)
-        if value is not None:
-            options += ["--" + option.replace("_", "-"), str(value)]
-    if args.synthetic:
-        options.append("--synthetic")
-
+    codes = dict(
+        codes_from=(args.level1,), codes_dir=os.path.join(args.output, "codes_1.2")
+    )
     runs = {}
     pbt_dir = os.path.join(args.output, "pbt")
     start = time.monotonic()
     if not os.path.exists(os.path.join(pbt_dir, "model.keras")):
-        command = ["tune", ROW, "--scale", args.scale, "--output", pbt_dir]
-        command += ["--population", str(args.population), "--steps", str(steps)]
-        command += [
-            "--perturbation-interval",
-            str(args.perturbation_interval or steps // 6),
-            "--burn-in",
-            str(args.burn_in or steps // 3),
-            "--report-every",
-            str(report_every),
-            "--eval-steps",
-            str(args.eval_steps),
-            "--seed",
-            str(args.seed),
-            "--verbose",
-            "0",
-        ]
-        _check(cli.main(command + codes + options))
+        tune_model(
+            ROW,
+            pbt_dir,
+            schedule=dict(
+                population=args.population,
+                perturbation_interval=args.perturbation_interval or steps // 6,
+                burn_in=args.burn_in or steps // 3,
+            ),
+            scale=args.scale,
+            steps=steps,
+            report_every=args.report_every or max(steps // 30, 1),
+            learning_rate=args.learning_rate,
+            batch_size=args.batch_size,
+            length=args.length,
+            seed=args.seed,
+            data_dir=args.data_dir,
+            config=args.config,
+            synthetic=args.synthetic,
+            eval_steps=args.eval_steps,
+            verbose=0,
+            **codes,
+        )
     runs["pbt"] = time.monotonic() - start
 
     fixed_steps = {"fixed": args.population * steps, "fixed_member": steps}
@@ -87,7 +81,7 @@ def main():
         fixed_args = copy.copy(args)
         fixed_args.steps = total
         start = time.monotonic()
-        recipe.train(fixed_args, ROW, os.path.join(args.output, name), *codes)
+        recipe.train(fixed_args, ROW, os.path.join(args.output, name), **codes)
         runs[name] = time.monotonic() - start
 
     with open(os.path.join(pbt_dir, "pbt.json")) as file:
@@ -149,11 +143,6 @@ def main():
         "weights; codebook perplexity per one-second sequence and pooled; wall "
         "time of training and its evaluation, on this machine.\n",
     )
-
-
-def _check(status):
-    if status:
-        raise SystemExit(status)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """What the table recipes share: options, training a row, the results table.
 
-Every model is trained with `keras-ada train` (one resumable `model.fit`, see
-`keras_ada/cli/train.py`) into `<output>/<row>/`; running a recipe again skips
+Every model is trained with `keras_ada.runner.train_model` (one resumable
+`model.fit`, as `keras-ada train`) into `<output>/<row>/`; running a recipe again skips
 the models that are trained and resumes the one that was interrupted.
 """
 
@@ -42,20 +42,20 @@ def parser(description: str, rows: list[str]) -> argparse.ArgumentParser:
     return parser
 
 
-def train(args, model: str, output: str, *extra: str) -> dict:
-    """Trains one model (or stack level) with `keras-ada train`; returns metrics."""
-    from keras_ada import cli
+def train(args, model: str, output: str, **options) -> dict:
+    """Trains one model (or stack level) with `keras_ada.runner.train_model`.
 
-    command = [
-        "train",
-        model,
-        "--output",
-        output,
-        "--scale",
-        args.scale,
-        "--seed",
-        str(args.seed),
-    ]
+    Args:
+        args: the recipe's options.
+        model: zoo name or row id.
+        output: output directory.
+        **options: further `train_model` arguments (`level`, `codes_from`, ...).
+
+    Returns:
+        The model's final metrics (`metrics.json`).
+    """
+    from keras_ada.runner import train_model
+
     for option in (
         "steps",
         "batch_size",
@@ -66,17 +66,19 @@ def train(args, model: str, output: str, *extra: str) -> dict:
         "checkpoint_every",
         "learning_rate",
     ):
-        value = getattr(args, option)
-        if value is not None:
-            command += ["--" + option.replace("_", "-"), str(value)]
-    if args.synthetic:
-        command.append("--synthetic")
+        if getattr(args, option) is not None:
+            options.setdefault(option, getattr(args, option))
     # Rows 2.2 and 3.6 train with fixed alpha and beta here; `keras-ada tune`
     # trains them with population based training, as the paper does.
-    command.append("--no-pbt")
-    cli.main(command + list(extra))
-    level = extra[extra.index("--level") + 1] if "--level" in extra else None
-    return read_metrics(output, level, model)
+    return train_model(
+        model,
+        output,
+        scale=args.scale,
+        seed=args.seed,
+        synthetic=args.synthetic,
+        pbt_baseline=True,
+        **options,
+    )
 
 
 def evaluate(args, run: str, row: str, *below: str) -> dict:
@@ -85,12 +87,12 @@ def evaluate(args, run: str, row: str, *below: str) -> dict:
     Writes `<run>/evaluation/evaluation.json` and `evaluation.md`; with
     `--synthetic`, evaluates on four seconds of synthetic tones instead.
     """
+    from keras_ada import data
     from keras_ada import evaluation
-    from keras_ada import training
 
     audio = None
     if args.synthetic:
-        tones = training.synthetic_excerpts(4 * SAMPLE_RATE, 2, seed=args.seed)
+        tones = data.synthetic_excerpts(4 * SAMPLE_RATE, 2, seed=args.seed)
         audio = list(next(iter(tones)).numpy())
     results = evaluation.evaluate(
         run,

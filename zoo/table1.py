@@ -3,8 +3,8 @@
     python zoo/table1.py --scale tiny --output runs/table1
     python zoo/table1.py --scale small --rows 1.2 1.7 --output runs/table1
 
-Trains each row with `keras-ada train` into `<output>/<row>/` and writes
-`<output>/table1.md`: train NLL (random excerpts), eval NLL over the whole eval
+Trains each row with `keras_ada.runner.train_model` (`keras-ada train`) into
+`<output>/<row>/` and writes `<output>/table1.md`: train NLL (random excerpts), eval NLL over the whole eval
 split (`keras-ada evaluate`: full-context positions, nats per timestep), codebook
 perplexity per one-second sequence and pooled, and reconstruction fidelity with
 its floor, beside the paper's numbers.

@@ -5,8 +5,8 @@
 
 Uses a trained #1.2 VQ-VAE (`--level1`), or trains one into `<output>/1.2/`.
 The piano data is encoded by it once, into `<output>/codes_1.2/`; each row then
-trains on those codes with `keras-ada train --codes-from` into `<output>/<row>/`.
-Writes `<output>/table2.md`. Row 2.2 is the paper's VQ-VAE trained with
+trains on those codes (`keras_ada.runner.train_model(..., codes_from=...)`)
+into `<output>/<row>/`. Writes `<output>/table2.md`. Row 2.2 is the paper's VQ-VAE trained with
 population based training; here it trains with the zoo's fixed alpha and beta.
 """
 
@@ -26,15 +26,10 @@ def main():
     level1 = args.level1 or os.path.join(args.output, "1.2", "model.keras")
     if not args.level1:
         recipe.train(args, "1.2", os.path.join(args.output, "1.2"))
-    codes = [
-        "--codes-from",
-        level1,
-        "--codes-dir",
-        os.path.join(args.output, "codes_1.2"),
-    ]
+    codes = dict(codes_from=(level1,), codes_dir=os.path.join(args.output, "codes_1.2"))
     lines = []
     for row in args.rows:
-        metrics = recipe.train(args, row, os.path.join(args.output, row), *codes)
+        metrics = recipe.train(args, row, os.path.join(args.output, row), **codes)
         results = recipe.evaluate(args, os.path.join(args.output, row), row, level1)
         model = zoo.load(row, args.scale)  # Not built: only its sizes are read.
         decoder = model.local_model if zoo.kind(row) == "ada" else model

@@ -3,10 +3,10 @@
     python zoo/table3.py --scale tiny --output runs/table3
     python zoo/table3.py --scale tiny --rows 3.7 --samples 4 --seconds 10 --output runs/table3
 
-Trains every model of each row with `keras-ada train` (a stack level by level,
-`--level 0..n`, into `<output>/<row>/`; a level shared with a stack trained
-before, such as the #1.2 VQ-VAE at the bottom of 3.4, 3.6 and 3.7, is trained
-once and copied) and writes `<output>/table3.md`: receptive fields in
+Trains every model of each row with `keras_ada.runner.train_model` (a stack
+level by level, `level=0..n`, into `<output>/<row>/`; a level shared with a
+stack trained before, such as the #1.2 VQ-VAE at the bottom of 3.4, 3.6 and
+3.7, is trained once and copied) and writes `<output>/table3.md`: receptive fields in
 milliseconds and the eval NLL of each model beside the paper's receptive fields
 and human ratings (which only listening can reproduce). With `--samples`, writes
 WAV samples of each row to `<output>/<row>/samples/`.
@@ -93,30 +93,24 @@ def train_stack(args, row, output, trained):
         if key in trained and not os.path.exists(target):
             shutil.copyfile(trained[key][0], target)
             shutil.copytree(trained[key][1], directory.run_dir(level))
-        recipe.train(args, row, output, "--level", str(level))
+        recipe.train(args, row, output, level=level)
         trained.setdefault(key, (target, directory.run_dir(level)))
 
 
 def write_samples(args, row, output):
     """Writes `args.samples` WAV files sampled from the trained row."""
-    import keras
-
     from keras_ada import zoo
-    from keras_ada.audio import mu_law_decode
-    from keras_ada.audio import write_wav
-    from keras_ada.models import Stack
+    from keras_ada.runner import sample_to_files
 
-    if zoo.kind(row) == "stack":
-        audio = Stack.load(output).sample(args.seconds, args.samples, seed=args.seed)
-    else:
-        model = keras.saving.load_model(os.path.join(output, "model.keras"))
-        steps = int(args.seconds * recipe.SAMPLE_RATE)
-        audio = model.generate(steps, batch_size=args.samples, seed=args.seed)
-    waveforms = keras.ops.convert_to_numpy(mu_law_decode(audio))
-    os.makedirs(os.path.join(output, "samples"), exist_ok=True)
-    for index, waveform in enumerate(waveforms):
-        path = os.path.join(output, "samples", f"sample_{index}.wav")
-        write_wav(path, waveform, recipe.SAMPLE_RATE)
+    model = output if zoo.kind(row) == "stack" else os.path.join(output, "model.keras")
+    sample_to_files(
+        model,
+        os.path.join(output, "samples"),
+        seconds=args.seconds,
+        batch_size=args.samples,
+        seed=args.seed,
+        sample_rate=recipe.SAMPLE_RATE,
+    )
 
 
 if __name__ == "__main__":

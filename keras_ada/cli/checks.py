@@ -7,6 +7,8 @@ line, `keras-ada <command>: error: <message>`, with a non-zero exit status.
 import os
 import tempfile
 
+from keras_ada.runner.errors import UserError
+
 # Arguments of any command that must be positive, and those that must not be
 # negative (an option a command does not have is skipped).
 POSITIVE = (
@@ -19,10 +21,6 @@ POSITIVE = (
 )
 POSITIVE_OR_UNSET = ("learning_rate", "sample_rate")
 NON_NEGATIVE = ("eval_steps", "offset", "process_id")
-
-
-class UserError(Exception):
-    """A mistake in what the user asked for: reported without a traceback."""
 
 
 def is_user_error(error: Exception) -> bool:
@@ -75,20 +73,6 @@ def check_writable_directory(path: str):
     except OSError as error:
         raise UserError(
             f"--output {path}: cannot write in {ancestor} ({error.strerror})."
-        ) from None
-
-
-def check_audio_file(path: str):
-    """Raises `UserError` unless `path` is an audio file libsndfile can read."""
-    import soundfile
-
-    if not os.path.isfile(path):
-        raise UserError(f"{path}: no such file.")
-    try:
-        soundfile.info(path)
-    except (soundfile.LibsndfileError, RuntimeError):
-        raise UserError(
-            f"{path}: not an audio file libsndfile can read (WAV, FLAC, OGG, ...)."
         ) from None
 
 

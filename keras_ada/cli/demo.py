@@ -6,7 +6,7 @@ Example (what `make demo` runs after building the data):
 
 Trains a `vqvae_vqvae_wavenet` at the zoo's `demo` scale (table 3, row 3.6: a hop-8
 VQ-VAE on audio, a hop-8 VQ-VAE on its codes and a WaveNet prior on the top codes)
-level by level with `keras-ada train`, then writes under OUTPUT:
+level by level (`keras_ada.runner.run_demo`), then writes under OUTPUT:
 
 - `samples/`: `--seconds` of audio sampled from the prior and decoded top down,
   as WAV files and spectrogram PNGs (`keras-ada sample`);
@@ -30,9 +30,8 @@ keep the notes that the AMAE's lose. The README's demo section gives the reasons
 
 import argparse
 import os
-import tempfile
 
-MODEL = "vqvae_vqvae_wavenet"
+from keras_ada.runner import run_demo
 
 
 def add_parser(subparsers):
@@ -70,101 +69,23 @@ def add_parser(subparsers):
 
 
 def run(args):
-    from keras_ada.cli import main
-
-    model_dir = os.path.join(args.output, MODEL)
-    data = ["--data-dir", args.data_dir] if args.data_dir else []
-    for level, steps in enumerate(args.steps):
-        _check(
-            main(
-                ["train", MODEL, "--scale", args.scale, "--level", str(level)]
-                + ["--config", args.config, "--output", model_dir]
-                + ["--steps", str(steps), "--learning-rate", str(args.learning_rate)]
-                + ["--seed", str(args.seed), "--eval-steps", "2", "--no-pbt"]
-                + data
-            )
-        )
-    samples_dir = os.path.join(args.output, "samples")
-    reconstruction_dir = os.path.join(args.output, "reconstruction")
-    seed = ["--seed", str(args.seed)]
-    _check(
-        main(
-            [
-                "sample",
-                model_dir,
-                "--output",
-                samples_dir,
-                "--seconds",
-                str(args.seconds),
-            ]
-            + seed
-        )
-    )
-    with tempfile.TemporaryDirectory() as scratch:
-        excerpt = write_real_excerpt(
-            os.path.join(scratch, "real_excerpt.wav"),
-            args.excerpt_seconds,
-            args.data_dir,
-            args.config,
-        )
-        _check(
-            main(
-                ["reconstruct", model_dir, excerpt, "--output", reconstruction_dir]
-                + ["--seconds", str(args.excerpt_seconds)]
-                + seed
-            )
-        )
-    _check(
-        main(
-            ["evaluate", model_dir, "--config", args.config, "--seconds", "60"]
-            + ["--fidelity-seconds", "2"]
-            + data
-            + seed
-        )
-    )
-    report = os.path.join(args.output, "report")
-    _check(
-        main(
-            ["report", model_dir, "--output", report, "--title", "keras-ada demo"]
-            + ["--audio", samples_dir, reconstruction_dir]
-        )
+    paths = run_demo(
+        args.output,
+        data_dir=args.data_dir,
+        config=args.config,
+        scale=args.scale,
+        steps=tuple(args.steps),
+        learning_rate=args.learning_rate,
+        seconds=args.seconds,
+        excerpt_seconds=args.excerpt_seconds,
+        seed=args.seed,
     )
     print("\nThe demo wrote:")
-    for directory in (samples_dir, reconstruction_dir):
+    for directory in (paths["samples"], paths["reconstruction"]):
         for name in sorted(os.listdir(directory)):
             print(f"  {os.path.join(directory, name)}")
-    print(f"  {model_dir}/ (the trained stack; TensorBoard logs in its level folders)")
-    print(f"\nOpen the listening report: {os.path.join(report, 'index.html')}")
-    return 0
-
-
-def write_real_excerpt(path, seconds, data_dir, config):
-    """Writes an excerpt of the eval split (its second window: past any intro)."""
-    import numpy as np
-
-    from keras_ada.audio import SAMPLE_RATE
-    from keras_ada.audio import mu_law_decode
-    from keras_ada.audio import write_wav
-    from keras_ada.data import excerpts
-
-    windows = excerpts(
-        "eval",
-        int(seconds * SAMPLE_RATE),
-        batch_size=1,
-        data_dir=data_dir,
-        config=config,
-        repeat=False,
+    print(
+        f"  {paths['model']}/ (the trained stack; TensorBoard logs in its level folders)"
     )
-    classes = None
-    for classes in windows.take(2):
-        pass
-    if classes is None:
-        raise SystemExit(f"The eval split of piano_dataset/{config} has no audio.")
-    waveform = np.asarray(mu_law_decode(np.asarray(classes)))[0]
-    write_wav(path, waveform, SAMPLE_RATE)
-    return path
-
-
-def _check(status):
-    if status:
-        raise SystemExit(status)
+    print(f"\nOpen the listening report: {paths['report']}")
+    return 0

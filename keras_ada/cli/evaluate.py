@@ -9,12 +9,12 @@ Deterministic: every recording of the split is cut into consecutive windows
 (no random excerpts) and scored with the saved (Polyak-averaged) weights. Prints
 and writes `evaluation.json` (NLL in nats per timestep over full-context
 positions; per-second and pooled code perplexity; reconstruction fidelity and
-its floor for ADAs and stacks) and `evaluation.md` (a row beside the paper's).
+its floor for ADAs and stacks) and `evaluation.md` (a row beside the paper's). The Python API is `keras_ada.runner.evaluate_run`.
 """
 
 import argparse
-import json
-import os
+
+from keras_ada.runner import evaluate_run
 
 
 def add_parser(subparsers):
@@ -54,27 +54,18 @@ def add_parser(subparsers):
 
 
 def run(args):
-    from keras_ada import evaluation
-
-    results = evaluation.evaluate(
+    evaluate_run(
         args.run,
+        output=args.output,
+        row=args.row,
         split=args.split,
+        seconds=args.seconds,
         data_dir=args.data_dir,
         config=args.config,
-        seconds=args.seconds,
         batch_size=args.batch_size,
         fidelity_excerpts=args.fidelity_excerpts,
         fidelity_seconds=args.fidelity_seconds,
         seed=args.seed,
-        below=args.codes_from,
+        codes_from=args.codes_from,
     )
-    output = args.output or os.path.join(
-        os.path.dirname(args.run) if args.run.endswith(".keras") else args.run,
-        "evaluation",
-    )
-    paths = evaluation.write_results(
-        output, results, row=args.row, name=os.path.basename(args.run.rstrip("/"))
-    )
-    print(json.dumps(results, indent=2))
-    print(f"Wrote {paths[0]} and {paths[1]}")
     return 0

@@ -13,15 +13,14 @@ number of codes, mu-law encoded, encoded by the levels (all of them, or the firs
 `--levels`) and decoded back by sampling every level's local model top down.
 
 Writes, per file, `<name>_original.wav`, `<name>_reconstruction.wav` and
-`<name>.png` (both spectrograms).
+`<name>.png` (both spectrograms). The Python API is
+`keras_ada.runner.reconstruct_files`.
 """
 
 import argparse
-import os
 import sys
 
-from keras_ada.cli.checks import UserError
-from keras_ada.cli.checks import check_audio_file
+from keras_ada.runner import reconstruct_files
 
 
 def add_parser(subparsers):
@@ -55,91 +54,17 @@ def add_parser(subparsers):
 
 
 def run(args):
-    readable = []
-    for path in args.audio:
-        try:
-            check_audio_file(path)
-            readable.append(path)
-        except UserError as error:
-            print(f"keras-ada reconstruct: error: {error}", file=sys.stderr)
-    if not readable:
-        return 1
-
-    import keras
-    import numpy as np
-
-    from keras_ada.audio import SAMPLE_RATE
-    from keras_ada.audio import mu_law_decode
-    from keras_ada.audio import mu_law_encode
-    from keras_ada.audio import read_audio
-    from keras_ada.audio import save_spectrogram
-    from keras_ada.audio import write_wav
-    from keras_ada.cli.sample import load
-    from keras_ada.models import ADA
-    from keras_ada.models import Stack
-
-    keras.utils.set_random_seed(args.seed)
-    model = load(args.model, args.scale)
-    temperatures = (
-        args.temperature[0] if len(args.temperature) == 1 else args.temperature
+    errors = reconstruct_files(
+        args.model,
+        args.audio,
+        args.output,
+        seconds=args.seconds,
+        offset=args.offset,
+        levels=args.levels,
+        temperature=args.temperature,
+        seed=args.seed,
+        scale=args.scale,
     )
-    if isinstance(model, Stack):
-        levels = model.num_levels if args.levels is None else args.levels
-        hop = model.input_hop(levels)
-
-        def reconstruct(classes):
-            return model.reconstruct(
-                classes, num_levels=levels, temperatures=temperatures, seed=args.seed
-            )
-
-    elif isinstance(model, ADA):
-        if args.levels not in (None, 1):
-            raise SystemExit("An ADA has one level: --levels must be 1.")
-        if len(args.temperature) != 1:
-            raise SystemExit("An ADA takes one --temperature.")
-        hop = model.hop
-
-        def reconstruct(classes):
-            return model.decode(
-                model.encode(classes), temperature=temperatures, seed=args.seed
-            )
-
-    else:
-        raise SystemExit(
-            f"{args.model} is a {type(model).__name__}: give a stack or an ADA."
-        )
-    done = 0
-    for path in readable:
-        waveform = read_audio(path, args.offset, args.seconds)
-        waveform = waveform[: len(waveform) // hop * hop]
-        if not len(waveform):
-            print(
-                f"keras-ada reconstruct: error: {path}: shorter than one code "
-                f"({hop} samples) after the offset.",
-                file=sys.stderr,
-            )
-            continue
-        os.makedirs(args.output, exist_ok=True)
-        classes = keras.ops.convert_to_numpy(mu_law_encode(waveform[None]))
-        reconstruction = reconstruct(classes)
-        waveforms = {
-            "original": keras.ops.convert_to_numpy(mu_law_decode(classes))[0],
-            "reconstruction": keras.ops.convert_to_numpy(mu_law_decode(reconstruction))[
-                0
-            ],
-        }
-        name = os.path.splitext(os.path.basename(path))[0]
-        for kind, values in waveforms.items():
-            write_wav(
-                os.path.join(args.output, f"{name}_{kind}.wav"), values, SAMPLE_RATE
-            )
-        save_spectrogram(
-            os.path.join(args.output, f"{name}.png"), waveforms, SAMPLE_RATE
-        )
-        equal = float(np.mean(reconstruction == classes))
-        print(
-            f"{path}: {len(waveform) / SAMPLE_RATE:.2f} s reconstructed ({equal:.1%} of "
-            f"the mu-law classes equal the original); written to {args.output}"
-        )
-        done += 1
-    return 0 if done == len(args.audio) else 1
+    for message in errors.values():
+        print(f"keras-ada reconstruct: error: {message}", file=sys.stderr)
+    return 1 if errors else 0

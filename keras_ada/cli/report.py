@@ -9,10 +9,13 @@ Writes OUTPUT/index.html (open it in a browser; no server needed) with, per run,
 its evaluation table beside the paper's (from `keras-ada evaluate`), its training
 curves (from the TensorBoard logs), and audio players with spectrograms for the
 WAV files of each `--audio` folder (`<name>_original.wav` with
-`<name>_reconstruction*.wav` as pairs, others as unconditional samples).
+`<name>_reconstruction*.wav` as pairs, others as unconditional samples). The
+Python API is `keras_ada.runner.report_runs`.
 """
 
 import argparse
+
+from keras_ada.runner import report_runs
 
 
 def add_parser(subparsers):
@@ -32,8 +35,5 @@ def add_parser(subparsers):
 
 
 def run(args):
-    from keras_ada.report import write_report
-
-    path = write_report(args.runs, args.output, args.audio, args.title)
-    print(f"Report: {path}")
+    report_runs(args.runs, args.output, audio=args.audio, title=args.title)
     return 0

@@ -15,17 +15,15 @@ weights), `metrics.json` (final evaluation), `checkpoint/` and `logs/`
 `keras_ada.models.Stack.load` reads once every level is trained. Models of codes
 train on the piano data encoded by the levels below, written once to
 `codes_level_<i>/` (`codes/` with --codes-from); with --synthetic, on codes of
-synthetic tones encoded on the fly.
+synthetic tones encoded on the fly. The Python API is
+`keras_ada.runner.train_model`.
 """
 
 import argparse
 import json
-import os
 
-TRAIN_SPLIT = "train"
-EVAL_SPLIT = "eval"
-SYNTHETIC_EVAL_SEED = 7919  # offset giving synthetic evaluation data its own stream
-PBT_MODELS = ("codes_vqvae_pbt",)  # trained with `keras-ada tune` (appendix A)
+from keras_ada.cli.checks import UserError
+from keras_ada.runner import train_model
 
 
 def add_parser(subparsers):
@@ -145,116 +143,39 @@ def run(args):
     if args.list:
         return _list_models()
     if args.model is None or args.output is None:
-        raise SystemExit("keras-ada train: give a model and --output (or --list).")
-
-    import keras
-
-    from keras_ada import data
-    from keras_ada import training
-    from keras_ada import zoo
-    from keras_ada.training.divergence import StopOnDivergence
-
+        raise UserError("give a model and --output (or --list).")
     if args.coordinator or args.num_processes or args.process_id is not None:
         _join_processes(args)
-    keras.utils.set_random_seed(args.seed)
-    if args.mixed_precision:
-        keras.mixed_precision.set_global_policy(args.mixed_precision)
-    name = zoo.resolve(args.model)
-    overrides = parse_overrides(args.set)
-    if not args.no_pbt:
-        _point_to_tune(args, name)
-    plan = _plan(args, name, overrides)
-    defaults = zoo.training_defaults(plan["config"]["name"], args.scale)
-    batch_size = args.batch_size or defaults["batch_size"]
-    context = zoo.context_length(plan["config"])
-    length = context + (args.length or defaults["length"])
-    ema_momentum = args.ema_momentum or defaults["ema_momentum"]
-    steps = args.steps or defaults["steps"]
-    distribution = training.select_distribution()
-    distribution.check_batch_size(batch_size)
-    encoder = plan["encoder"]
-    options = {} if args.config is None else {"config": args.config}
-
-    def batches(split, seed):
-        if args.synthetic:
-            seed = seed if split == TRAIN_SPLIT else seed + SYNTHETIC_EVAL_SEED
-            hop = encoder.hop if encoder else 1
-            audio = data.synthetic_excerpts(length * hop, batch_size, seed=seed)
-            return data.code_batches(encoder, audio) if encoder else audio
-        if encoder:
-            return data.encoded_code_excerpts(
-                encoder,
-                split,
-                os.path.join(plan["codes_dir"], split),
-                length,
-                batch_size,
-                data_dir=args.data_dir,
-                seed=seed,
-                **options,
-            )
-        return data.excerpts(
-            split, length, batch_size, data_dir=args.data_dir, seed=seed, **options
-        )
-
-    print(
-        f"Training {plan['config']['name']} ({args.scale} scale) for {steps} steps, "
-        f"batch {batch_size} x ({context} context + {length - context} scored) on {distribution.name}; output {plan['work_dir']}"
-    )
-
-    def make_model():
-        model = zoo.build(plan["config"])
-        if args.learning_rate:
-            model.compile(
-                optimizer=keras.optimizers.Adam(
-                    args.learning_rate, use_ema=True, ema_momentum=ema_momentum
-                )
-            )
-        else:
-            model.compile(ema_momentum=ema_momentum)
-        return model
-
-    model, history = training.train(
-        make_model,
-        lambda done: batches(TRAIN_SPLIT, args.seed + 1000 * done),
-        steps=steps,
-        output_dir=plan["work_dir"],
-        steps_per_checkpoint=args.checkpoint_every,
-        validation_data=batches(EVAL_SPLIT, args.seed) if args.eval_steps else None,
-        validation_steps=args.eval_steps or None,
-        distribution=distribution,
-        final_model=plan["final_model"],
-        verbose=args.verbose,
+    train_model(
+        args.model,
+        args.output,
+        scale=args.scale,
+        level=args.level,
+        steps=args.steps,
         learning_rate=args.learning_rate,
-        divergence=StopOnDivergence(args.max_loss_ratio),
+        ema_momentum=args.ema_momentum,
+        batch_size=args.batch_size,
+        length=args.length,
+        seed=args.seed,
+        data_dir=args.data_dir,
+        config=args.config,
+        synthetic=args.synthetic,
+        codes_from=tuple(args.codes_from or ()),
+        codes_dir=args.codes_dir,
+        checkpoint_every=args.checkpoint_every,
+        eval_steps=args.eval_steps,
+        max_loss_ratio=args.max_loss_ratio,
+        overrides=parse_overrides(args.set),
+        mixed_precision=args.mixed_precision,
+        pbt_baseline=args.no_pbt,
+        verbose=args.verbose,
     )
-    if distribution.num_processes > 1:
-        from keras_ada.training.digest import state_digest
-
-        print(
-            f"Trained weights of process {distribution.process_index}: "
-            f"sha256 {state_digest(model.weights)}"
-        )
-    metrics_path = os.path.join(plan["work_dir"], "metrics.json")
-    if history is None and os.path.exists(metrics_path):
-        print(f"Already trained: {plan['final_model']}")
-    elif args.eval_steps:
-        metrics = {
-            "train": training.evaluate(
-                model, batches(TRAIN_SPLIT, args.seed), args.eval_steps
-            ),
-            "eval": training.evaluate(
-                model, batches(EVAL_SPLIT, args.seed), args.eval_steps
-            ),
-        }
-        training.write_json(metrics_path, metrics)
-        print(json.dumps(metrics))
     return 0
 
 
 def _join_processes(args):
     """Joins a multi-process JAX job (`keras_ada.training.initialize_processes`)."""
     from keras_ada import training
-    from keras_ada.cli.checks import UserError
 
     if None in (args.coordinator, args.num_processes, args.process_id):
         raise UserError(
@@ -269,93 +190,18 @@ def _join_processes(args):
         raise UserError(str(error)) from None
 
 
-def parse_overrides(items):
+def parse_overrides(items: list[str]) -> dict:
     """Parses `KEY=JSON` strings into a dict (a value that is not JSON is a string)."""
     overrides = {}
     for item in items:
         key, separator, value = item.partition("=")
         if not separator or not key:
-            raise SystemExit(f"--set takes KEY=VALUE. Received: {item!r}")
+            raise UserError(f"--set takes KEY=VALUE. Received: {item!r}")
         try:
             overrides[key] = json.loads(value)
         except json.JSONDecodeError:
             overrides[key] = value
     return overrides
-
-
-def _point_to_tune(args, name):
-    """Stops with the `keras-ada tune` command of a model trained with PBT."""
-    from keras_ada import zoo
-
-    config = zoo.config(name, args.scale)
-    if config["kind"] == "stack" and args.level is not None:
-        models = config["levels"] + [config["prior"]]
-        config = models[args.level] if 0 <= args.level < len(models) else config
-    if config.get("name") in PBT_MODELS:
-        level = "" if args.level is None else f" --level {args.level}"
-        raise SystemExit(
-            f"{config['name']} is trained with population based training: run "
-            f"`keras-ada tune {args.model}{level} --output {args.output} ...` (the "
-            "same options, see `keras-ada tune --help`), or add --no-pbt to train it "
-            "with fixed alpha and beta."
-        )
-
-
-def _plan(args, name, overrides):
-    """Returns the configuration to train, the levels encoding its data, and where
-    to write (`encoder` is a `Stack` of the trained levels below, or None)."""
-    import keras
-
-    from keras_ada import zoo
-    from keras_ada.models import Stack
-    from keras_ada.models import StackDirectory
-
-    config = zoo.config(name, args.scale, **overrides)
-    if config["kind"] == "stack":
-        num_levels = len(config["levels"])
-        if args.level is None or not 0 <= args.level <= num_levels:
-            raise SystemExit(
-                f"{name} is a stack of {num_levels} levels and a prior: choose "
-                f"--level 0..{num_levels} ({num_levels} trains the prior)."
-            )
-        directory = StackDirectory(args.output)
-        directory.write(num_levels)
-        for level in range(args.level):
-            if not os.path.exists(directory.model_file(level)):
-                raise SystemExit(
-                    f"Level {level} of {name} is not trained yet "
-                    f"({directory.model_file(level)} is missing): run "
-                    f"`keras-ada train {name} --level {level}` first."
-                )
-        models = config["levels"] + [config["prior"]]
-        return {
-            "config": models[args.level],
-            "encoder": (
-                Stack.load(args.output, compile=False, num_models=args.level)
-                if args.level
-                else None
-            ),
-            "work_dir": directory.run_dir(args.level),
-            "final_model": directory.model_file(args.level),
-            "codes_dir": args.codes_dir or directory.codes_dir(args.level),
-        }
-    if args.level is not None:
-        raise SystemExit(f"--level is only for stacks; {name} is a single model.")
-    levels = [
-        keras.saving.load_model(path, compile=False) for path in args.codes_from or []
-    ]
-    if config["input_format"] == "embedding" and not levels:
-        raise SystemExit(
-            f"{name} models code sequences: give the trained ADA(s) whose codes it "
-            "trains on with --codes-from (e.g. a vqvae_hop8 model.keras)."
-        )
-    return {
-        "config": config,
-        "encoder": Stack(levels) if levels else None,
-        "work_dir": args.output,
-        "final_model": os.path.join(args.output, "model.keras"),
-        "codes_dir": args.codes_dir or os.path.join(args.output, "codes"),
-    }
 
 
 def _list_models():

@@ -18,15 +18,14 @@ Ray runs on this machine unless --address joins a cluster (`ray start --head`
 on its head node). Outputs: the best member's `model.keras` (or a stack's
 level file), `metrics.json`, `pbt.json` (every member's alpha, beta and
 fitness over time, exploits and divergences), `pbt.png` and `pbt/` (Ray
-Tune's experiment).
+Tune's experiment). The Python API is `keras_ada.runner.tune_model`.
 """
 
 import argparse
-import json
-import os
 
 from keras_ada.cli.train import add_data_arguments
 from keras_ada.cli.train import parse_overrides
+from keras_ada.runner import tune_model
 
 
 def add_parser(subparsers):
@@ -111,91 +110,41 @@ def add_parser(subparsers):
 
 
 def run(args):
-    try:
-        from keras_ada import tuning
-    except ImportError as error:
-        raise SystemExit(
-            f"keras-ada tune needs Ray Tune ({error}): pip install 'keras-ada[tune]'"
-        ) from error
-    from keras_ada import training
-    from keras_ada import zoo
-    from keras_ada.cli.train import _plan
-    from keras_ada.models import StackDirectory
-    from keras_ada.tuning.data import ZooData
-
-    name = zoo.resolve(args.model)
-    plan = _plan(args, name, parse_overrides(args.set))
-    defaults = zoo.training_defaults(plan["config"]["name"], args.scale)
-    if args.level is None:
-        level_paths = tuple(args.codes_from or ())
-    else:
-        directory = StackDirectory(args.output)
-        level_paths = tuple(directory.model_file(level) for level in range(args.level))
-    data = ZooData(
-        length=zoo.context_length(plan["config"]) + (args.length or defaults["length"]),
-        batch_size=args.batch_size or defaults["batch_size"],
-        level_paths=level_paths,
-        codes_dir=plan["codes_dir"],
-        data_dir=args.data_dir,
-        config=args.config,
-        synthetic=args.synthetic,
-    )
-    if level_paths and not args.synthetic:
-        print(f"Encoding the piano data into {plan['codes_dir']} (once)...")
-        for split in ("train", "eval"):
-            data(split, args.seed)
-    task = tuning.Task(
-        model_config=plan["config"],
-        data=data,
-        steps=args.steps or defaults["steps"],
-        report_every=args.report_every,
-        seed=args.seed,
-        learning_rate=args.learning_rate,
-        fitness=(
-            tuning.HeldOutFitness(data, args.fitness_steps, args.seed)
-            if args.fitness == "eval"
-            else tuning.training_fitness
-        ),
-    )
-    schedule = tuning.Schedule(
-        population=args.population,
-        perturbation_interval=args.perturbation_interval,
-        burn_in=args.burn_in,
-        alpha_range=tuple(args.alpha_range),
-        beta_range=tuple(args.beta_range),
-        perturbation_factors=tuple(args.perturbation_factors),
-        quantile_fraction=args.quantile_fraction,
-        divergence_factor=args.divergence_factor,
-    )
     resources = None
     if args.cpus_per_trial or args.gpus_per_trial:
         resources = {"cpu": args.cpus_per_trial or 1, "gpu": args.gpus_per_trial}
-    print(
-        f"Population based training of {plan['config']['name']} ({args.scale} scale): "
-        f"{schedule.population} members x {task.steps} steps; output {plan['work_dir']}"
-    )
-    summary = tuning.tune(
-        task,
-        plan["work_dir"],
-        schedule,
-        final_model=plan["final_model"],
+    tune_model(
+        args.model,
+        args.output,
+        schedule=dict(
+            population=args.population,
+            perturbation_interval=args.perturbation_interval,
+            burn_in=args.burn_in,
+            alpha_range=tuple(args.alpha_range),
+            beta_range=tuple(args.beta_range),
+            perturbation_factors=tuple(args.perturbation_factors),
+            quantile_fraction=args.quantile_fraction,
+            divergence_factor=args.divergence_factor,
+        ),
+        scale=args.scale,
+        level=args.level,
+        steps=args.steps,
+        report_every=args.report_every,
+        learning_rate=args.learning_rate,
+        fitness=args.fitness,
+        fitness_steps=args.fitness_steps,
+        batch_size=args.batch_size,
+        length=args.length,
+        seed=args.seed,
+        data_dir=args.data_dir,
+        config=args.config,
+        synthetic=args.synthetic,
+        codes_from=tuple(args.codes_from or ()),
+        codes_dir=args.codes_dir,
+        eval_steps=args.eval_steps,
+        overrides=parse_overrides(args.set),
         resources_per_trial=resources,
         address=args.address,
         verbose=args.verbose,
     )
-    print(
-        f"Best member {summary['best']['member']}: fitness "
-        f"{summary['best']['fitness']:.4f}, {summary['best']['config']}; "
-        f"{summary['wall_time_s']:.0f} s. Model: {plan['final_model']}"
-    )
-    if args.eval_steps:
-        import keras
-
-        model = keras.saving.load_model(plan["final_model"])
-        metrics = {
-            split: training.evaluate(model, data(split, args.seed), args.eval_steps)
-            for split in ("train", "eval")
-        }
-        training.write_json(os.path.join(plan["work_dir"], "metrics.json"), metrics)
-        print(json.dumps(metrics))
     return 0

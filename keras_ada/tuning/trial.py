@@ -194,6 +194,26 @@ def member_index(trial_id: str) -> int:
     return int(index) if index.isdigit() else 0
 
 
+def member_model(model_config: dict, learning_rate: float | None = None):
+    """Builds a member's model, compiled with the paper's optimizer.
+
+    The optimizer's Polyak decay is the model's own, its scale's (0.9999 at
+    paper scale), as for a model trained alone.
+
+    Args:
+        model_config: the member's zoo configuration (its alpha and beta).
+        learning_rate: Adam's learning rate (default: the paper's).
+
+    Returns:
+        The compiled model.
+    """
+    from keras_ada import zoo
+
+    model = zoo.build(model_config)
+    model.compile(learning_rate=learning_rate)
+    return model
+
+
 def run_member(config: dict, task):
     """The function trainable of one member (see the module's docstring).
 
@@ -217,17 +237,6 @@ def run_member(config: dict, task):
     if checkpoint is not None:
         checkpoint.to_directory(checkpoint_dir)
     model_config = model_config_with(task.model_config, config["alpha"], config["beta"])
-
-    def make_model():
-        from keras_ada import zoo
-
-        model = zoo.build(model_config)
-        if task.learning_rate:
-            model.compile(
-                optimizer=keras.optimizers.Adam(task.learning_rate, use_ema=True)
-            )
-        return model
-
     reporter = ReportToTune(
         os.path.join(work_dir, REPORTS_FILE),
         checkpoint_dir,
@@ -237,7 +246,7 @@ def run_member(config: dict, task):
     )
     extra = task.callbacks(config) if task.callbacks else []
     train(
-        make_model,
+        lambda: member_model(model_config, task.learning_rate),
         lambda done: task.data("train", seed + 1000 * done),
         steps=task.steps,
         output_dir=work_dir,

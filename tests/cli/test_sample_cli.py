@@ -1,7 +1,6 @@
 import json
 
 import numpy as np
-import pytest
 import soundfile
 
 from keras_ada import cli
@@ -49,8 +48,9 @@ def test_sample_and_reconstruct_a_saved_stack(stack, tmp_path):
     assert (output / "tone.png").stat().st_size > 0
 
 
-def test_unusable_models_are_reported(tmp_path):
-    with pytest.raises(SystemExit, match="zoo model"):
-        cli.main(["sample", "no_such_model", "--output", str(tmp_path)])
-    with pytest.raises(SystemExit, match="reconstruct"):
-        cli.main(["sample", "vqvae_hop8", "--scale", "tiny", "--output", str(tmp_path)])
+def test_unusable_models_are_reported(capsys, tmp_path):
+    assert cli.main(["sample", "no_such_model", "--output", str(tmp_path)]) == 1
+    assert "zoo model" in capsys.readouterr().err
+    command = ["sample", "vqvae_hop8", "--scale", "tiny", "--output", str(tmp_path)]
+    assert cli.main(command) == 1
+    assert "keras-ada reconstruct" in capsys.readouterr().err

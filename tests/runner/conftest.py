@@ -1,0 +1,1 @@
+from stack_fixtures import stack  # noqa: F401
