@@ -6,7 +6,8 @@ Examples:
     keras-ada reconstruct runs/1.2/model.keras a.wav b.wav --temperature 0.9 --output recon/1.2
     keras-ada reconstruct runs/3.7 recording.wav --levels 1 --output recon/3.7-level1
 
-MODEL is a stack directory, an ADA `.keras` file, or a zoo name (untrained
+MODEL is a preset (directory, `hf://owner/name` or shipped name), a stack
+directory, a `.keras` file of a stack or an ADA, or a zoo name (untrained
 weights). Each AUDIO file (any format libsndfile reads; mixed to mono and
 resampled to 16 kHz) is cut to `--seconds` from `--offset`, trimmed to a whole
 number of codes, mu-law encoded, encoded by the levels (all of them, or the first
@@ -30,7 +31,7 @@ def add_parser(subparsers):
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("model", help="stack directory, ADA .keras file or zoo name")
+    parser.add_argument("model", help="preset, stack directory, .keras file or zoo name")
     parser.add_argument("audio", nargs="+", help="audio files")
     parser.add_argument("--output", required=True, help="output directory")
     parser.add_argument("--seconds", type=float, default=4.0, help="excerpt duration")

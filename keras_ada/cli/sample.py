@@ -6,9 +6,11 @@ Examples:
     keras-ada sample runs/3.1/model.keras --seconds 2 --temperature 0.95 --output samples/3.1
     keras-ada sample vqvae_amae_wavenet --scale tiny --seconds 1 --output /tmp/untrained
 
-MODEL is a stack directory (written by `keras-ada train ... --level i` or
-`Stack.save`), a WaveNet `.keras` file modelling audio, or a zoo name (built with
-untrained weights, for trying the pipeline). A stack samples its prior's codes
+MODEL is a preset (a directory of `save_to_preset`, an `hf://owner/name` URI or
+the name of a shipped preset), a stack directory (written by `keras-ada train
+... --level i` or `Stack.save_levels`), a `.keras` file of a stack or of a
+WaveNet modelling audio, or a zoo name (built with untrained weights, for
+trying the pipeline). A stack samples its prior's codes
 and decodes them level by level down to audio.
 
 Writes, per sample, `sample_<i>.wav` (16-bit PCM at 16 kHz) and `sample_<i>.png`
@@ -29,7 +31,7 @@ def add_parser(subparsers):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "model", help="stack directory, WaveNet .keras file or zoo name"
+        "model", help="preset, stack directory, .keras file or zoo name"
     )
     parser.add_argument("--output", required=True, help="output directory")
     parser.add_argument(

@@ -129,8 +129,8 @@ def add_data_arguments(parser):
         "--codes-from",
         nargs="+",
         metavar="ADA",
-        help="trained ADA .keras files (bottom first) whose codes a code-level "
-        "model trains on",
+        help="trained ADAs, .keras files or presets (bottom first), whose codes "
+        "a code-level model trains on",
     )
     parser.add_argument(
         "--codes-dir",

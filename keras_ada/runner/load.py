@@ -1,4 +1,5 @@
-"""Loading a model to sample or reconstruct from: a file, a stack or a zoo name."""
+"""Loading a model to sample or reconstruct from: a preset, a file, a stack or a
+zoo name."""
 
 import os
 
@@ -6,11 +7,13 @@ from keras_ada.runner.errors import UserError
 
 
 def load_model(spec: str, scale: str = "paper"):
-    """Loads a stack directory, a `.keras` model or a zoo model (untrained).
+    """Loads a preset, a stack directory, a `.keras` model or a zoo model (untrained).
 
     Args:
-        spec: a stack directory (written by `train_model(..., level=i)` or
-            `Stack.save`), a `.keras` file, or a zoo name or row id.
+        spec: a preset (its directory, an `hf://owner/name` URI or the name
+            of a preset shipped with keras-ada, see `Stack.presets`), a stack
+            directory (written by `train_model(..., level=i)` or
+            `Stack.save_levels`), a `.keras` file, or a zoo name or row id.
         scale: the zoo scale of a zoo name.
 
     Returns:
@@ -29,11 +32,18 @@ def load_model(spec: str, scale: str = "paper"):
     from keras_ada import zoo
     from keras_ada.models import Stack
     from keras_ada.models import StackDirectory
+    from keras_ada.models import PresetMixin
     from keras_ada.models import build_model
+    from keras_ada.models import preset_utils
 
+    if preset_utils.is_preset(spec):
+        return PresetMixin.from_preset(spec)
     if os.path.isdir(spec):
         if not StackDirectory(spec).exists():
-            raise UserError(f"{spec!r} is a directory but not a stack directory.")
+            raise UserError(
+                f"{spec!r} is a directory but neither a preset (no config.json) nor "
+                "a stack directory (no stack.json)."
+            )
         return Stack.load(spec, compile=False)
     if os.path.isfile(spec):
         return keras.saving.load_model(spec, compile=False)

@@ -133,5 +133,13 @@ def _stack_of_files(paths):
 
     from keras_ada.models import Stack
 
-    levels = [keras.saving.load_model(path, compile=False) for path in paths]
+    from keras_ada.models import ADA
+    from keras_ada.models import preset_utils
+
+    levels = [
+        ADA.from_preset(path)
+        if preset_utils.is_preset(path)
+        else keras.saving.load_model(path, compile=False)
+        for path in paths
+    ]
     return Stack(levels) if levels else None

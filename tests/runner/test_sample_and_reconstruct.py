@@ -10,7 +10,7 @@ from keras_ada import runner
 
 
 def test_load_model_reports_what_it_cannot_load(tmp_path):
-    with pytest.raises(runner.UserError, match="not a stack directory"):
+    with pytest.raises(runner.UserError, match="neither a preset .*nor a stack directory"):
         runner.load_model(str(tmp_path))
     with pytest.raises(ValueError, match="neither a file"):
         runner.load_model("no_such_model")
@@ -57,3 +57,16 @@ def test_reconstruct_files_refuses_a_wavenet(tmp_path):
     model = runner.load_model("wavenet_large", scale="tiny")
     with pytest.raises(runner.UserError, match="give a stack or an ADA"):
         runner.reconstruct_files(model, [str(tmp_path / "a.wav")], str(tmp_path))
+
+
+def test_a_preset_samples_by_directory_and_through_the_command_line(stack, tmp_path):
+    from keras_ada import cli
+
+    preset = str(tmp_path / "preset")
+    stack.save_to_preset(preset)
+    loaded = runner.load_model(preset)
+    assert type(loaded).__name__ == "Stack"
+    assert loaded.count_params() == stack.count_params()
+    output = tmp_path / "samples"
+    assert cli.main(["sample", preset, "--seconds", "0.004", "--output", str(output)]) == 0
+    assert soundfile.info(str(output / "sample_000.wav")).frames == 64
