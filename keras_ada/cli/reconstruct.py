@@ -31,7 +31,9 @@ def add_parser(subparsers):
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("model", help="preset, stack directory, .keras file or zoo name")
+    parser.add_argument(
+        "model", help="preset, stack directory, .keras file or zoo name"
+    )
     parser.add_argument("audio", nargs="+", help="audio files")
     parser.add_argument("--output", required=True, help="output directory")
     parser.add_argument("--seconds", type=float, default=4.0, help="excerpt duration")

@@ -56,9 +56,7 @@ class AutoregressiveModel(PresetMixin, keras.Model):
         _own_weight_buffers(self)
         return history
 
-    def compile(
-        self, optimizer=None, learning_rate=None, ema_momentum=None, **kwargs
-    ):
+    def compile(self, optimizer=None, learning_rate=None, ema_momentum=None, **kwargs):
         """Configures training; `optimizer=None` gives the paper's Adam + Polyak.
 
         Args:

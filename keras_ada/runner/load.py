@@ -30,9 +30,9 @@ def load_model(spec: str, scale: str = "paper"):
     import keras
 
     from keras_ada import zoo
+    from keras_ada.models import PresetMixin
     from keras_ada.models import Stack
     from keras_ada.models import StackDirectory
-    from keras_ada.models import PresetMixin
     from keras_ada.models import build_model
     from keras_ada.models import preset_utils
 

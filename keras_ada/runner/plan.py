@@ -131,9 +131,8 @@ def _plan_stack_level(name, config, output, level, codes_dir):
 def _stack_of_files(paths):
     import keras
 
-    from keras_ada.models import Stack
-
     from keras_ada.models import ADA
+    from keras_ada.models import Stack
     from keras_ada.models import preset_utils
 
     levels = [

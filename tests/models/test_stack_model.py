@@ -47,9 +47,10 @@ def test_compile_gives_each_model_the_paper_set_up_of_its_scale(stack):
     for optimizer in optimizers:
         assert isinstance(optimizer, keras.optimizers.Adam)
         assert optimizer.use_ema
-        assert optimizer.ema_momentum == zoo.training_defaults(
-            "vqvae_hop8", "tiny"
-        )["ema_momentum"]
+        assert (
+            optimizer.ema_momentum
+            == zoo.training_defaults("vqvae_hop8", "tiny")["ema_momentum"]
+        )
         np.testing.assert_allclose(float(optimizer.learning_rate), 2e-4)
     stack.compile(learning_rate=1e-3, ema_momentum=0.5)
     assert all(model.optimizer.ema_momentum == 0.5 for model in stack.models)
@@ -91,7 +92,9 @@ def test_fit_trains_each_model_bottom_up_on_its_level(stack):
     ]
     assert sorted(histories[2].history) == ["loss", "nll", "val_loss", "val_nll"]
     for model, weights in zip(stack.models, before):
-        assert not np.allclose(keras.ops.convert_to_numpy(model.trainable_weights[0]), weights)
+        assert not np.allclose(
+            keras.ops.convert_to_numpy(model.trainable_weights[0]), weights
+        )
 
 
 def test_fit_takes_endless_batches_and_steps_per_model(stack):

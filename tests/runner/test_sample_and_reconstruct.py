@@ -10,7 +10,9 @@ from keras_ada import runner
 
 
 def test_load_model_reports_what_it_cannot_load(tmp_path):
-    with pytest.raises(runner.UserError, match="neither a preset .*nor a stack directory"):
+    with pytest.raises(
+        runner.UserError, match="neither a preset .*nor a stack directory"
+    ):
         runner.load_model(str(tmp_path))
     with pytest.raises(ValueError, match="neither a file"):
         runner.load_model("no_such_model")
@@ -68,5 +70,7 @@ def test_a_preset_samples_by_directory_and_through_the_command_line(stack, tmp_p
     assert type(loaded).__name__ == "Stack"
     assert loaded.count_params() == stack.count_params()
     output = tmp_path / "samples"
-    assert cli.main(["sample", preset, "--seconds", "0.004", "--output", str(output)]) == 0
+    assert (
+        cli.main(["sample", preset, "--seconds", "0.004", "--output", str(output)]) == 0
+    )
     assert soundfile.info(str(output / "sample_000.wav")).frames == 64
