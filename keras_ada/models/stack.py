@@ -56,7 +56,8 @@ class Stack(PresetMixin, keras.Model):
     >>> stack = keras_ada.zoo.load("vqvae_amae_wavenet", scale="tiny")
     >>> stack.hop, stack.num_levels
     (64, 2)
-    >>> audio = np.random.default_rng(0).integers(0, 256, size=(8, 1024))
+    >>> # Longer than the prior's context: 64 codes of 64 samples.
+    >>> audio = np.random.default_rng(0).integers(0, 256, size=(8, 4160))
     >>> stack.compile(learning_rate=2e-3)
     >>> histories = stack.fit(audio, epochs=1, verbose=0)  # levels, then prior
     >>> [sorted(history.history) for history in histories][-1]
