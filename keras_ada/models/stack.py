@@ -291,7 +291,7 @@ class Stack(PresetMixin, keras.Model):
     def sample(
         self,
         seconds: float,
-        batch_size: int = 1,
+        batch_size: int | None = None,
         temperatures=None,
         seed: int | None = None,
         prime=None,
@@ -317,7 +317,7 @@ class Stack(PresetMixin, keras.Model):
         Args:
             seconds: duration of the new audio at 16 kHz, rounded up to whole
                 top-level codes (`hop` samples each).
-            batch_size: number of samples.
+            batch_size: number of samples; the prime's rows, else 1, by default.
             temperatures: sampling temperature(s); 0 is greedy; 1.0 by default.
             seed: integer seed; the same seed gives the same audio.
             prime: optional audio to continue: int mu-law classes or a float
@@ -366,7 +366,7 @@ class Stack(PresetMixin, keras.Model):
     def sample_audio(
         self,
         seconds: float,
-        batch_size: int = 1,
+        batch_size: int | None = None,
         temperatures=None,
         seed: int | None = None,
         **kwargs,

@@ -64,7 +64,8 @@ def prime_sequences(stack, prime, batch_size):
     """The prime's sequence at every level: audio, then each level's codes.
 
     Level `i + 1` holds the codes of the whole hops of level `i`'s sequence.
-    One prime row serves a whole batch (it is encoded once).
+    One prime row serves a whole batch (it is encoded once); `batch_size`
+    None is the prime's rows.
 
     Returns:
         `num_levels + 1` int32 arrays `(batch_size, n_i)`, audio first.
@@ -72,6 +73,7 @@ def prime_sequences(stack, prime, batch_size):
     prime = to_classes(prime, stack.levels[0].num_classes)
     if prime.ndim == 1:
         prime = prime[None]
+    batch_size = len(prime) if batch_size is None else batch_size
     if prime.ndim != 2 or prime.shape[1] == 0 or prime.shape[0] not in (1, batch_size):
         raise ValueError(
             "`prime` must be audio `(time,)`, `(1, time)` or `(batch_size, time)` "
@@ -93,7 +95,7 @@ def prime_sequences(stack, prime, batch_size):
 def sample_stack(
     stack,
     seconds,
-    batch_size=1,
+    batch_size=None,
     temperatures=None,
     seed=None,
     top_k=None,
@@ -107,14 +109,17 @@ def sample_stack(
     """Samples or continues audio from a hierarchy; see `Stack.sample`."""
     if not seconds > 0:
         raise ValueError(f"`seconds` must be positive. Received: seconds={seconds}")
-    check_positive_int("batch_size", batch_size)
     count = stack.num_levels + 1
     model_sampler = model_samplers(count, temperatures, top_k, top_p, sampler)
     seeds = model_seeds(seed, count)
     if prime is None:
+        batch_size = 1 if batch_size is None else batch_size
+        check_positive_int("batch_size", batch_size)
         primes = [np.zeros((batch_size, 0), "int32")] * count
     else:
+        check_positive_int("batch_size", batch_size or 1)
         primes = prime_sequences(stack, prime, batch_size)
+        batch_size = len(primes[0])
     total = primes[0].shape[1] + math.ceil(seconds * sample_rate / stack.hop) * stack.hop
     top_prime = primes[-1]
     sequence = stack.prior.generate(

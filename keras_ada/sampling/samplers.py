@@ -115,7 +115,8 @@ class RandomSampler(Sampler):
 class TopKSampler(Sampler):
     """A class drawn among the `k` most likely ones, renormalised.
 
-    `k=1` gives exactly the greedy choice.
+    Ties at the `k`-th logit keep the classes of lowest index, as `argmax`
+    does, so `k=1` gives exactly the greedy choice.
 
     Args:
         k: number of classes kept, a positive integer (at most the number of
@@ -149,8 +150,14 @@ class TopKSampler(Sampler):
         return super().parameters(batch_size, num_classes)
 
     def filter(self, logits, parameters):
+        # Exactly k classes: of the classes tied at the k-th logit, the first
+        # ones (as `argmax` breaks ties, so that k=1 is greedy).
         threshold = ops.top_k(logits, self.k)[0][:, -1:]
-        return ops.where(logits >= threshold, logits, -math.inf)
+        above = logits > threshold
+        tied = ops.cast(logits == threshold, "int32")
+        places = self.k - ops.sum(ops.cast(above, "int32"), axis=-1, keepdims=True)
+        kept = above | ((tied > 0) & (ops.cumsum(tied, axis=-1) <= places))
+        return ops.where(kept, logits, -math.inf)
 
     def get_config(self) -> dict:
         return {"k": self.k, **super().get_config()}
