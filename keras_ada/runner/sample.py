@@ -19,10 +19,16 @@ def sample_to_files(
     seed: int = 0,
     scale: str = "paper",
     sample_rate: int = 16000,
+    prime: str | None = None,
+    prime_seconds: float | None = None,
+    top_k: int | Sequence[int] | None = None,
+    top_p: float | Sequence[float] | None = None,
 ) -> dict:
     """Samples audio from a stack or a WaveNet of audio and writes it to files.
 
     A stack samples its prior's codes and decodes them level by level down to
+    audio. With a `prime` file, every sample continues its first
+    `prime_seconds`: the output is the prime followed by `seconds` of new
     audio. Writes, per sample, `sample_<i>.wav` (16-bit PCM) and
     `sample_<i>.png` (its spectrogram), and `samples.json` (the settings).
 
@@ -38,6 +44,14 @@ def sample_to_files(
         seed: random seed.
         scale: the zoo scale of a zoo name.
         sample_rate: audio sample rate.
+        prime: optional audio file to continue (any format libsndfile reads,
+            mixed to mono and resampled to 16 kHz).
+        prime_seconds: how much of the prime file to use, from its start;
+            all of it by default.
+        top_k: draw among the `top_k` most likely classes; for a stack one
+            value, or one per model as `temperature`.
+        top_p: draw from the smallest set of classes holding probability
+            `top_p`; one value, or one per model as `temperature`.
 
     Returns:
         The settings written to `samples.json`, with the sampled duration and
@@ -62,8 +76,16 @@ def sample_to_files(
     name = model if isinstance(model, str) else type(model).__name__
     if isinstance(model, str):
         model = load_model(model, scale)
+    options = dict(
+        temperature=temperatures(temperature),
+        top_k=None if top_k is None else temperatures(top_k),
+        top_p=None if top_p is None else temperatures(top_p),
+    )
+    if options["top_k"] is not None and options["top_p"] is not None:
+        raise UserError("Give --top-k or --top-p, not both.")
+    primed = _read_prime(prime, prime_seconds)
     start = time.perf_counter()
-    audio = _sample(model, name, seconds, batch_size, temperature, seed, sample_rate)
+    audio = _sample(model, name, seconds, batch_size, seed, sample_rate, primed, options)
     elapsed = time.perf_counter() - start
     waveforms = keras.ops.convert_to_numpy(mu_law_decode(audio))
     _write_samples(output, waveforms, sample_rate)
@@ -72,10 +94,14 @@ def sample_to_files(
         seconds=audio.shape[1] / sample_rate,
         batch_size=batch_size,
         temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
         seed=seed,
         sample_rate=sample_rate,
         sampling_seconds=round(elapsed, 3),
     )
+    if prime is not None:
+        settings.update(prime=str(prime), prime_seconds=len(primed) / sample_rate)
     write_json(os.path.join(output, "samples.json"), settings)
     print(
         f"Wrote {len(waveforms)} samples of {settings['seconds']:.2f} s to {output} "
@@ -84,10 +110,27 @@ def sample_to_files(
     return settings
 
 
-def _sample(model, name, seconds, batch_size, temperature, seed, sample_rate):
+def _read_prime(prime, prime_seconds):
+    """The prime file's waveform in [-1, 1], or None."""
+    if prime is None:
+        return None
+    from keras_ada.audio import read_audio
+
+    if not os.path.exists(prime):
+        raise UserError(f"--prime {prime}: no such file.")
+    if prime_seconds is not None and not prime_seconds > 0:
+        raise UserError(f"--prime-seconds must be positive (got {prime_seconds}).")
+    waveform = read_audio(prime, seconds=prime_seconds)
+    if not len(waveform):
+        raise UserError(f"{prime} holds no audio to continue.")
+    return waveform
+
+
+def _sample(model, name, seconds, batch_size, seed, sample_rate, prime, options):
     """Mu-law classes of shape `(batch_size, steps)` sampled from `model`."""
     import numpy as np
 
+    from keras_ada.audio import mu_law_encode
     from keras_ada.models import Stack
     from keras_ada.models import WaveNet
 
@@ -95,20 +138,23 @@ def _sample(model, name, seconds, batch_size, temperature, seed, sample_rate):
         return model.sample(
             seconds,
             batch_size=batch_size,
-            temperatures=temperatures(temperature),
+            temperatures=options["temperature"],
+            top_k=options["top_k"],
+            top_p=options["top_p"],
             seed=seed,
+            prime=prime,
             sample_rate=sample_rate,
         )
     if isinstance(model, WaveNet) and model.input_format != "embedding":
-        temperature = temperatures(temperature)
-        if not isinstance(temperature, (int, float)):
-            raise UserError("A WaveNet takes one --temperature.")
-        return model.generate(
-            int(np.ceil(seconds * sample_rate)),
-            batch_size=batch_size,
-            temperature=temperature,
-            seed=seed,
-        )
+        if any(isinstance(value, list) for value in options.values()):
+            raise UserError("A WaveNet takes one --temperature, --top-k or --top-p.")
+        steps = int(np.ceil(seconds * sample_rate))
+        if prime is None:
+            return model.generate(steps, batch_size=batch_size, seed=seed, **options)
+        classes = np.asarray(mu_law_encode(prime, model.num_classes), "int32")
+        classes = np.repeat(classes[None], batch_size, axis=0)
+        new = model.generate(steps, prime=classes, seed=seed, **options)
+        return np.concatenate([classes, new], axis=1)
     raise UserError(
         f"{name} does not model audio on its own (a {type(model).__name__} of codes "
         "or an ADA): sample its stack, or use `keras-ada reconstruct`."
