@@ -239,7 +239,7 @@ class ADA(AutoregressiveModel):
             batch_size=codes.shape[0],
             temperature=temperature,
             seed=seed,
-            condition=self.code_rate_condition(codes),
+            condition=self._condition_window(codes),
             prime=prime,
             top_k=top_k,
             top_p=top_p,
@@ -252,6 +252,21 @@ class ADA(AutoregressiveModel):
         if prime is not None:
             samples = np.concatenate([prime, samples], axis=1)
         return (samples, outputs[1]) if return_logits else samples
+
+    def _condition_window(self, codes):
+        """`code_rate_condition(codes)[:, first:end]`, computed a window at a time.
+
+        The modulator sees `receptive_field` codes on each side of a row, so a
+        window of codes that wide around the rows gives them exactly.
+        """
+        margin = self.modulator.receptive_field
+
+        def rows(first, end):
+            start, stop = max(first - margin, 0), min(end + margin, codes.shape[1])
+            window = self.code_rate_condition(codes[:, start:stop])
+            return window[:, first - start : end - start]
+
+        return rows
 
     def logits_and_targets(self, x, y, y_pred):
         return y_pred["logits"], x if y is None else y
@@ -291,4 +306,3 @@ class _Encoding(keras.Model):
 
     def call(self, inputs):
         return self.ada.encode(inputs)
-

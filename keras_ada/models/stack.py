@@ -329,7 +329,10 @@ class Stack(PresetMixin, keras.Model):
                 `top_k` and `top_p`.
             **kwargs: `sample_rate` (16000), `return_codes` (whether to also
                 return the code sequences of every level, bottom first),
-                `verbose` (one labelled progress bar per model: `"auto"`, 0, 1).
+                `verbose` (one labelled progress bar per model: `"auto"`, 0, 1),
+                `callback` (a function called with each chunk of new audio
+                classes `(batch, count)` as soon as it is sampled: to write a
+                long sample as it goes).
 
         Returns:
             Mu-law audio classes, an int32 numpy array `(batch, time)`, the

@@ -105,6 +105,7 @@ def sample_stack(
     sample_rate=SAMPLE_RATE,
     return_codes=False,
     verbose="auto",
+    callback=None,
 ):
     """Samples or continues audio from a hierarchy; see `Stack.sample`."""
     if not seconds > 0:
@@ -120,7 +121,9 @@ def sample_stack(
         check_positive_int("batch_size", batch_size or 1)
         primes = prime_sequences(stack, prime, batch_size)
         batch_size = len(primes[0])
-    total = primes[0].shape[1] + math.ceil(seconds * sample_rate / stack.hop) * stack.hop
+    total = (
+        primes[0].shape[1] + math.ceil(seconds * sample_rate / stack.hop) * stack.hop
+    )
     top_prime = primes[-1]
     sequence = stack.prior.generate(
         math.ceil(total / stack.hop) - top_prime.shape[1],
@@ -142,10 +145,27 @@ def sample_stack(
             prime=primes[level],
             verbose=verbose,
             step_seconds=stack.input_hop(level) / sample_rate,
+            callback=_new_audio(callback, total - primes[0].shape[1], level),
         )
         codes.insert(0, sequence)
     audio = codes.pop(0)[:, :total]
     return (audio, codes) if return_codes else audio
+
+
+def _new_audio(callback, total, level):
+    """`callback` for level 0's chunks of the `total` new audio samples, or None."""
+    if level or callback is None:
+        return None
+    done = 0
+
+    def clipped(chunk):
+        nonlocal done
+        kept = chunk[:, : max(total - done, 0)]
+        done += chunk.shape[1]
+        if kept.shape[1]:
+            callback(kept)
+
+    return clipped
 
 
 def reconstruct_stack(

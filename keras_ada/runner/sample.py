@@ -29,8 +29,9 @@ def sample_to_files(
     A stack samples its prior's codes and decodes them level by level down to
     audio. With a `prime` file, every sample continues its first
     `prime_seconds`: the output is the prime followed by `seconds` of new
-    audio. Writes, per sample, `sample_<i>.wav` (16-bit PCM) and
-    `sample_<i>.png` (its spectrogram), and `samples.json` (the settings).
+    audio. Writes, per sample, `sample_<i>.wav` (16-bit PCM, written as the
+    audio is sampled) and `sample_<i>.png` (its spectrogram), and
+    `samples.json` (the settings).
 
     Args:
         model: a `keras_ada.models.Stack`, a WaveNet of audio, or what
@@ -83,12 +84,16 @@ def sample_to_files(
     )
     if options["top_k"] is not None and options["top_p"] is not None:
         raise UserError("Give --top-k or --top-p, not both.")
+    _check_model(model, name, options)
     primed = _read_prime(prime, prime_seconds)
     start = time.perf_counter()
-    audio = _sample(model, name, seconds, batch_size, seed, sample_rate, primed, options)
+    with _WavWriters(output, batch_size, sample_rate) as wavs:
+        audio = _sample(
+            model, name, seconds, batch_size, seed, sample_rate, primed, options, wavs
+        )
     elapsed = time.perf_counter() - start
     waveforms = keras.ops.convert_to_numpy(mu_law_decode(audio))
-    _write_samples(output, waveforms, sample_rate)
+    _save_spectrograms(output, waveforms, sample_rate)
     settings = dict(
         model=name,
         seconds=audio.shape[1] / sample_rate,
@@ -126,15 +131,23 @@ def _read_prime(prime, prime_seconds):
     return waveform
 
 
-def _sample(model, name, seconds, batch_size, seed, sample_rate, prime, options):
-    """Mu-law classes of shape `(batch_size, steps)` sampled from `model`."""
+def _sample(model, name, seconds, batch_size, seed, sample_rate, prime, options, wavs):
+    """Mu-law classes of shape `(batch_size, steps)` sampled from `model`.
+
+    `wavs.write` receives the prime's classes, then each chunk of new ones.
+    """
     import numpy as np
 
     from keras_ada.audio import mu_law_encode
     from keras_ada.models import Stack
-    from keras_ada.models import WaveNet
 
+    if prime is not None:
+        audio_model = model.levels[0] if isinstance(model, Stack) else model
+        classes = np.asarray(mu_law_encode(prime, audio_model.num_classes), "int32")
+        prime = np.repeat(classes[None], batch_size, axis=0)
     if isinstance(model, Stack):
+        if prime is not None:
+            wavs.write(prime)
         return model.sample(
             seconds,
             batch_size=batch_size,
@@ -144,29 +157,77 @@ def _sample(model, name, seconds, batch_size, seed, sample_rate, prime, options)
             seed=seed,
             prime=prime,
             sample_rate=sample_rate,
+            callback=wavs.write,
         )
-    if isinstance(model, WaveNet) and model.input_format != "embedding":
-        if any(isinstance(value, list) for value in options.values()):
-            raise UserError("A WaveNet takes one --temperature, --top-k or --top-p.")
-        steps = int(np.ceil(seconds * sample_rate))
-        if prime is None:
-            return model.generate(steps, batch_size=batch_size, seed=seed, **options)
-        classes = np.asarray(mu_law_encode(prime, model.num_classes), "int32")
-        classes = np.repeat(classes[None], batch_size, axis=0)
-        new = model.generate(steps, prime=classes, seed=seed, **options)
-        return np.concatenate([classes, new], axis=1)
-    raise UserError(
-        f"{name} does not model audio on its own (a {type(model).__name__} of codes "
-        "or an ADA): sample its stack, or use `keras-ada reconstruct`."
-    )
+    steps = int(np.ceil(seconds * sample_rate))
+    if prime is None:
+        return model.generate(
+            steps, batch_size=batch_size, seed=seed, callback=wavs.write, **options
+        )
+    wavs.write(prime)
+    new = model.generate(steps, prime=prime, seed=seed, callback=wavs.write, **options)
+    return np.concatenate([prime, new], axis=1)
 
 
-def _write_samples(output, waveforms, sample_rate):
+def _check_model(model, name, options):
+    """Raises `UserError` unless `model` samples audio with these options."""
+    from keras_ada.models import Stack
+    from keras_ada.models import WaveNet
+
+    if isinstance(model, Stack):
+        return
+    if not isinstance(model, WaveNet) or model.input_format == "embedding":
+        raise UserError(
+            f"{name} does not model audio on its own (a {type(model).__name__} of "
+            "codes or an ADA): sample its stack, or use `keras-ada reconstruct`."
+        )
+    if any(isinstance(value, list) for value in options.values()):
+        raise UserError("A WaveNet takes one --temperature, --top-k or --top-p.")
+
+
+class _WavWriters:
+    """`sample_<i>.wav` files (16-bit PCM) that mu-law classes are appended to."""
+
+    def __init__(self, output, batch_size, sample_rate):
+        self._paths = [
+            os.path.join(output, f"sample_{index:03d}.wav")
+            for index in range(batch_size)
+        ]
+        self._sample_rate = sample_rate
+        self._files = []
+        os.makedirs(output, exist_ok=True)
+
+    def __enter__(self):
+        import soundfile
+
+        self._files = [
+            soundfile.SoundFile(
+                path, "w", self._sample_rate, channels=1, subtype="PCM_16"
+            )
+            for path in self._paths
+        ]
+        return self
+
+    def write(self, classes):
+        """Appends mu-law classes `(batch, count)`, one row per file."""
+        import keras
+        import numpy as np
+
+        from keras_ada.audio import mu_law_decode
+
+        waveforms = np.clip(keras.ops.convert_to_numpy(mu_law_decode(classes)), -1, 1)
+        for file, waveform in zip(self._files, waveforms):
+            file.write(waveform.astype("float32"))
+            file.flush()
+
+    def __exit__(self, *exc_info):
+        for file in self._files:
+            file.close()
+
+
+def _save_spectrograms(output, waveforms, sample_rate):
     from keras_ada.audio import save_spectrogram
-    from keras_ada.audio import write_wav
 
-    os.makedirs(output, exist_ok=True)
     for index, waveform in enumerate(waveforms):
         name = os.path.join(output, f"sample_{index:03d}")
-        write_wav(f"{name}.wav", waveform, sample_rate)
         save_spectrogram(f"{name}.png", {f"sample {index}": waveform}, sample_rate)

@@ -53,7 +53,7 @@ class IncrementalSampler:
 
     One sampler holds the compiled chunk functions of one model (a `WaveNet`,
     or any model with that step interface and `num_classes`,
-    `condition_channels`); it reads the model's current weights at every `generate` call, so
+    `condition_channels`, `receptive_field`); it reads the model's current weights at every `generate` call, so
     training between calls needs no recompilation. A `WaveNet` keeps its own
     (`WaveNet.generate`); the `sampler` argument of `generate` only chooses each
     class from the step's logits.
@@ -188,6 +188,7 @@ class IncrementalSampler:
         sampler=None,
         label: str | None = None,
         step_seconds: float | None = None,
+        callback=None,
     ):
         """Samples `num_steps` classes after an optional prime.
 
@@ -204,7 +205,10 @@ class IncrementalSampler:
             condition: optional per-block biases for every step of the sequence,
                 prime first: `(batch, ceil((P + num_steps) / condition_hop),
                 condition_channels)`; row `r` applies to steps
-                `r * condition_hop, ..., (r + 1) * condition_hop - 1`.
+                `r * condition_hop, ..., (r + 1) * condition_hop - 1`. Or a
+                function `condition(first, end)` giving rows `first` to
+                `end - 1`, called a chunk at a time (long sequences then hold
+                no more than a chunk's biases).
             prime: optional int sequence `(batch, P)` that the samples continue.
             condition_hop: steps per row of `condition` (the hop of an ADA, to
                 condition at the code rate without repeating the biases).
@@ -219,6 +223,9 @@ class IncrementalSampler:
             label: the progress bar's title; the model's name by default.
             step_seconds: seconds of audio per step, for the progress bar's
                 real-time factor (1 / 16000 for audio); None shows none.
+            callback: optional function called with each chunk of new samples,
+                an int32 NumPy array `(batch, count)`, as soon as it is sampled
+                (to write a long sample as it goes).
 
         Returns:
             The new samples only (not the prime), an int32 NumPy array
@@ -237,14 +244,17 @@ class IncrementalSampler:
                     f"Received: prime.shape={prime.shape}"
                 )
         prime_length = 0 if prime is None else prime.shape[1]
-        batch_size = _batch_size(batch_size, prime, condition)
+        batch_size = _batch_size(
+            batch_size, prime, None if callable(condition) else condition
+        )
         parameters = {
             name: ops.convert_to_tensor(value)
             for name, value in sampler.parameters(batch_size, self.num_classes).items()
         }
+        condition_rows = None
         if condition is not None:
-            condition = self._check_condition(
-                condition, prime_length + num_steps, condition_hop
+            condition_rows = self._condition_rows(
+                condition, batch_size, prime_length + num_steps, condition_hop
             )
         if not model.built:
             model(ops.zeros((1, 1), "int32"))
@@ -253,14 +263,21 @@ class IncrementalSampler:
             classes = ops.zeros((batch_size,), "int32")
             state = (classes, model.initial_state(batch_size))
         else:
+            # The state depends on the last receptive field of the prime only.
+            first = max(prime_length - 2 * model.receptive_field, 0)
             bias = None
-            if condition is not None:
-                rows = condition[:, : math.ceil(prime_length / condition_hop)]
-                bias = ops.repeat(rows, condition_hop, axis=1)[:, :prime_length]
-            state = (prime[:, -1], model.prefill(prime, bias))
+            if condition_rows is not None:
+                first_row = first // condition_hop
+                rows = condition_rows(
+                    first_row, math.ceil(prime_length / condition_hop) - first_row
+                )
+                offset = first - first_row * condition_hop
+                bias = ops.repeat(rows, condition_hop, axis=1)
+                bias = bias[:, offset : offset + prime_length - first]
+            state = (prime[:, -1], model.prefill(prime[:, first:], bias))
         seed = resolve_seed(sampler.seed if seed is None else seed)
         chunk = self._compiled_chunk(
-            sampler, condition is not None, condition_hop, return_logits
+            sampler, condition_rows is not None, condition_hop, return_logits
         )
         rows_per_chunk = (self.chunk_size - 1) // condition_hop + 2
         progress = None
@@ -275,11 +292,9 @@ class IncrementalSampler:
             noise = np.zeros((batch_size, self.chunk_size), "float32")
             noise[:, :count] = uniform_noise(seed, batch_size, done, count)
             first_row = start // condition_hop
-            condition_rows = None
-            if condition is not None:
-                condition_rows = condition[:, first_row : first_row + rows_per_chunk]
-                missing = rows_per_chunk - condition_rows.shape[1]
-                condition_rows = ops.pad(condition_rows, ((0, 0), (0, missing), (0, 0)))
+            rows = None
+            if condition_rows is not None:
+                rows = condition_rows(first_row, rows_per_chunk)
             state, *outputs = chunk(
                 weights,
                 state,
@@ -287,10 +302,12 @@ class IncrementalSampler:
                 ops.convert_to_tensor(count, "int32"),
                 ops.convert_to_tensor(noise),
                 parameters,
-                condition_rows,
+                rows,
                 ops.convert_to_tensor(first_row, "int32"),
             )
-            samples.append(ops.convert_to_numpy(outputs[0])[:, :count])
+            samples.append(ops.convert_to_numpy(outputs[0])[:, :count].astype("int32"))
+            if callback is not None:
+                callback(samples[-1])
             if return_logits:
                 logits.append(ops.convert_to_numpy(outputs[1])[:, :count])
             if progress is not None:
@@ -306,17 +323,40 @@ class IncrementalSampler:
             logits = [np.zeros((batch_size, 0, self.num_classes), "float32")]
         return samples.astype("int32"), np.concatenate(logits, 1)
 
-    def _check_condition(self, condition, total_steps, condition_hop):
-        condition = ops.cast(ops.convert_to_tensor(condition), self.model.compute_dtype)
-        rows = math.ceil(total_steps / condition_hop)
-        if (
-            len(condition.shape) != 3
-            or condition.shape[1] != rows
-            or condition.shape[2] != self.condition_channels
-        ):
-            raise ValueError(
-                "`condition` must hold one row per `condition_hop` steps of the whole "
-                f"sequence, prime included: shape (batch, {rows}, "
-                f"{self.condition_channels}). Received: condition.shape={condition.shape}"
-            )
-        return condition
+    def _condition_rows(self, condition, batch_size, total_steps, condition_hop):
+        """`rows(first, count)`: rows `first, ..., first + count - 1` of `condition`.
+
+        Rows past the end of the sequence are zeros. A callable `condition`
+        computes the rows it is asked for, so that no more than a chunk's
+        biases are held at a time.
+        """
+        total_rows = math.ceil(total_steps / condition_hop)
+        dtype = self.model.compute_dtype
+        if not callable(condition):
+            condition = ops.cast(ops.convert_to_tensor(condition), dtype)
+            if len(condition.shape) != 3 or condition.shape[1] != total_rows:
+                self._condition_error(total_rows, condition.shape)
+            table = condition
+
+            def condition(first, end):
+                return table[:, first:end]
+
+        def rows(first, count):
+            end = min(first + count, total_rows)
+            values = ops.cast(condition(first, end), dtype)
+            if tuple(values.shape) != (
+                batch_size,
+                end - first,
+                self.condition_channels,
+            ):
+                self._condition_error(total_rows, values.shape)
+            return ops.pad(values, ((0, 0), (0, count - (end - first)), (0, 0)))
+
+        return rows
+
+    def _condition_error(self, total_rows, shape):
+        raise ValueError(
+            "`condition` must hold one row per `condition_hop` steps of the whole "
+            f"sequence, prime included: shape (batch, {total_rows}, "
+            f"{self.condition_channels}). Received: condition.shape={shape}"
+        )

@@ -53,7 +53,12 @@ def test_continue_a_recording_with_a_saved_stack(stack, tmp_path):
     time = np.arange(4000) / 8000  # 0.5 s at 8 kHz: 8000 samples at 16 kHz
     soundfile.write(str(tmp_path / "piece.wav"), 0.3 * np.sin(2000 * time), 8000)
     output = tmp_path / "continued"
-    command = ["sample", str(tmp_path / "stack"), "--prime", str(tmp_path / "piece.wav")]
+    command = [
+        "sample",
+        str(tmp_path / "stack"),
+        "--prime",
+        str(tmp_path / "piece.wav"),
+    ]
     command += ["--prime-seconds", "0.01", "--seconds", "0.008", "--top-k", "5"]
     assert cli.main([*command, "--batch-size", "2", "--output", str(output)]) == 0
     for index in range(2):

@@ -112,7 +112,8 @@ def test_chunks_carry_the_state(models):
 def test_prime_is_continued(models):
     model = models["continuous_k3"]
     greedy = model.generate(80, temperature=0.0)
-    for length in (5, 50):  # shorter and longer than the longest queue (8)
+    # Shorter and longer than the longest queue (8), longer than 2 receptive fields.
+    for length in (5, 50, 70):
         continued = model.generate(
             80 - length, prime=greedy[:, :length], temperature=0.0
         )

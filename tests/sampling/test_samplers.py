@@ -37,16 +37,12 @@ def test_top_p_draws_from_the_nucleus_renormalised():
     # 0.4 + 0.3 < 0.75 <= 0.4 + 0.3 + 0.15: three classes.
     expected = np.array([0, 0.4, 0, 0.3, 0.15], "float32") / 0.85
     np.testing.assert_allclose(frequencies(TopPSampler(0.75)), expected, atol=0.015)
-    np.testing.assert_allclose(
-        frequencies(TopPSampler(1.0)), PROBABILITIES, atol=0.015
-    )
+    np.testing.assert_allclose(frequencies(TopPSampler(1.0)), PROBABILITIES, atol=0.015)
 
 
 def test_greedy_and_random_samplers():
     np.testing.assert_array_equal(frequencies(GreedySampler()), [0, 1, 0, 0, 0])
-    np.testing.assert_allclose(
-        frequencies(RandomSampler()), PROBABILITIES, atol=0.015
-    )
+    np.testing.assert_allclose(frequencies(RandomSampler()), PROBABILITIES, atol=0.015)
 
 
 def test_top_k_of_one_is_greedy(model):

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from keras_ada.audio import mu_law_decode
-from stack_fixtures import stack  # noqa: F401
 
 
 def prime(length, rows=1, seed=0):
@@ -59,3 +58,11 @@ def test_per_model_samplers_and_errors(stack):
         stack.sample(0.01, top_k=[1, 1])
     with pytest.raises(ValueError, match="prime"):
         stack.sample(0.01, batch_size=2, prime=prime(10, rows=3))
+
+
+def test_the_callback_receives_the_new_audio_as_it_is_sampled(stack):
+    chunks = []
+    audio = stack.sample(
+        0.01, prime=prime(100), seed=0, callback=chunks.append, verbose=0
+    )
+    np.testing.assert_array_equal(np.concatenate(chunks, axis=1), audio[:, 100:])
