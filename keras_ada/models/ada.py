@@ -260,6 +260,8 @@ class ADA(AutoregressiveModel):
         window of codes that wide around the rows gives them exactly.
         """
         margin = self.modulator.receptive_field
+        # Sliced on the host: a tensor slice compiles once per distinct bounds.
+        codes = keras.ops.convert_to_numpy(codes)
 
         def rows(first, end):
             start, stop = max(first - margin, 0), min(end + margin, codes.shape[1])

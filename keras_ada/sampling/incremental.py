@@ -336,7 +336,8 @@ class IncrementalSampler:
             condition = ops.cast(ops.convert_to_tensor(condition), dtype)
             if len(condition.shape) != 3 or condition.shape[1] != total_rows:
                 self._condition_error(total_rows, condition.shape)
-            table = condition
+            # Sliced on the host: a tensor slice compiles once per distinct bounds.
+            table = ops.convert_to_numpy(condition)
 
             def condition(first, end):
                 return table[:, first:end]
