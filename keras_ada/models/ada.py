@@ -3,9 +3,9 @@
 import keras
 import numpy as np
 
-from keras_ada import sampling
 from keras_ada.layers.perplexity import codebook_perplexity
 from keras_ada.models.autoregressive_model import AutoregressiveModel
+from keras_ada.models.compiled import Compiled
 from keras_ada.validation import check_classes
 
 
@@ -85,7 +85,7 @@ class ADA(AutoregressiveModel):
         self.modulator = modulator
         self.local_model = local_model
         self.perplexity_tracker = keras.metrics.Mean(name="perplexity")
-        self._encoding = None
+        self._compiled = Compiled()
 
     @property
     def hop(self):
@@ -150,11 +150,10 @@ class ADA(AutoregressiveModel):
         """
         x = np.asarray(keras.ops.convert_to_numpy(x))
         check_classes("x", x, self.num_classes, "ADA.predict_codes")
-        if self._encoding is None:
-            self._encoding = _Compiled(_Encoding(self))
+        encoding = self._compiled.get("encoding", lambda: _Encoding(self))
         batch_size = batch_size or max(len(x), 1)
         chunks = [
-            self._encoding.model.predict_on_batch(x[start : start + batch_size])
+            encoding.predict_on_batch(x[start : start + batch_size])
             for start in range(0, len(x), batch_size)
         ]
         return np.concatenate(chunks, axis=0).astype("int32")
@@ -163,26 +162,113 @@ class ADA(AutoregressiveModel):
         """Local-model biases `(batch, codes * hop, channels)` for a code sequence."""
         return self.modulator(self.quantiser.decode(codes))
 
-    def decode(self, codes, temperature=1.0, seed=None, **kwargs):
+    def code_rate_condition(self, codes):
+        """The local-model biases of `codes` at the code rate.
+
+        `condition(codes)` repeats each code's biases `hop` times to the input
+        rate; sampling indexes them by `t // hop` instead, which keeps the
+        biases of a long sequence `hop` times smaller in memory.
+
+        Args:
+            codes: int tensor `(batch, n)`.
+
+        Returns:
+            Biases `(batch, n, local_model.condition_channels)`, such that
+            `ops.repeat(biases, hop, axis=1)` equals `condition(codes)`.
+        """
+        quantised = self.quantiser.decode(keras.ops.cast(codes, "int32"))
+        return self.modulator(quantised, upsample=False)
+
+    def decode(
+        self,
+        codes,
+        temperature=None,
+        seed=None,
+        prime=None,
+        top_k=None,
+        top_p=None,
+        sampler=None,
+        return_logits=False,
+        **kwargs,
+    ):
         """Renders codes `(batch, n)` to the level below, `(batch, n * hop)`.
 
-        Samples the local model incrementally, conditioned on
-        `self.condition(codes)`.
+        Samples the local model incrementally (`WaveNet.generate`), conditioned
+        on the codes' biases at the code rate (`code_rate_condition`); with a
+        prime, the output starts with the prime and sampling continues it.
 
         Args:
             codes: int codes `(batch, n)`.
-            temperature: the local model's sampling temperature; 0 is greedy.
+            temperature: the local model's sampling temperature, a scalar or
+                one per row; 0 is greedy; 1.0 by default.
             seed: integer seed; the same seed gives the same output.
-            **kwargs: `prime`, `chunk_size`, `return_logits`, `verbose`; see
-                `keras_ada.sampling.decode`.
+            prime: optional known beginning of the output, int `(batch, P)` with
+                `P <= n * hop`; it is copied to the output.
+            top_k: draw among the `top_k` most likely classes.
+            top_p: draw from the smallest set of classes holding probability `top_p`.
+            sampler: a `keras_ada.sampling.Sampler`, instead of `temperature`,
+                `top_k` and `top_p`.
+            return_logits: whether to also return the logits of the sampled steps.
+            **kwargs: `chunk_size`, `verbose`, `label`, `step_seconds`; see
+                `WaveNet.generate`.
 
         Returns:
             An int32 NumPy array `(batch, n * hop)`: mu-law classes for a
-            level-1 ADA, codes of the level below for a higher level.
+            level-1 ADA, codes of the level below for a higher level; with
+            `return_logits`, also the logits `(batch, n * hop - P, classes)` of
+            the sampled steps.
         """
-        return sampling.decode(
-            self, codes, temperature=temperature, seed=seed, **kwargs
+        codes = keras.ops.cast(keras.ops.convert_to_tensor(codes), "int32")
+        if len(codes.shape) != 2:
+            raise ValueError(
+                f"`codes` must be `(batch, n)`. Received: codes.shape={codes.shape}"
+            )
+        length = codes.shape[1] * self.hop
+        if prime is not None:
+            prime = np.asarray(keras.ops.convert_to_numpy(prime), "int32")
+            if prime.ndim != 2 or prime.shape[1] > length:
+                raise ValueError(
+                    f"`prime` must be `(batch, P)` with P at most the output's "
+                    f"{length} steps. Received: prime.shape={prime.shape}"
+                )
+            if prime.shape[1] == 0:
+                prime = None
+        prime_length = 0 if prime is None else prime.shape[1]
+        outputs = self.local_model.generate(
+            length - prime_length,
+            batch_size=codes.shape[0],
+            temperature=temperature,
+            seed=seed,
+            condition=self._condition_window(codes),
+            prime=prime,
+            top_k=top_k,
+            top_p=top_p,
+            sampler=sampler,
+            condition_hop=self.hop,
+            return_logits=return_logits,
+            **{"label": self.name, **kwargs},
         )
+        samples = outputs[0] if return_logits else outputs
+        if prime is not None:
+            samples = np.concatenate([prime, samples], axis=1)
+        return (samples, outputs[1]) if return_logits else samples
+
+    def _condition_window(self, codes):
+        """`code_rate_condition(codes)[:, first:end]`, computed a window at a time.
+
+        The modulator sees `receptive_field` codes on each side of a row, so a
+        window of codes that wide around the rows gives them exactly.
+        """
+        margin = self.modulator.receptive_field
+        # Sliced on the host: a tensor slice compiles once per distinct bounds.
+        codes = keras.ops.convert_to_numpy(codes)
+
+        def rows(first, end):
+            start, stop = max(first - margin, 0), min(end + margin, codes.shape[1])
+            window = self.code_rate_condition(codes[:, start:stop])
+            return window[:, first - start : end - start]
+
+        return rows
 
     def logits_and_targets(self, x, y, y_pred):
         return y_pred["logits"], x if y is None else y
@@ -222,11 +308,3 @@ class _Encoding(keras.Model):
 
     def call(self, inputs):
         return self.ada.encode(inputs)
-
-
-class _Compiled:
-    """Holds an ADA's compiled encoding apart from its weights: a plain object,
-    which Keras neither tracks as a sub-layer nor saves."""
-
-    def __init__(self, model):
-        self.model = model

@@ -5,12 +5,13 @@ import math
 import keras
 import numpy as np
 
-from keras_ada import sampling
 from keras_ada.audio import mu_law_decode
 from keras_ada.models.ada import ADA
 from keras_ada.models.building import build_model
 from keras_ada.models.preset import PresetMixin
 from keras_ada.models.stack_directory import StackDirectory
+from keras_ada.models.stack_sampling import reconstruct_stack
+from keras_ada.models.stack_sampling import sample_stack
 from keras_ada.models.wavenet import WaveNet
 from keras_ada.validation import check_int_in_range
 
@@ -291,27 +292,54 @@ class Stack(PresetMixin, keras.Model):
     def sample(
         self,
         seconds: float,
-        batch_size: int = 1,
-        temperatures=1.0,
+        batch_size: int | None = None,
+        temperatures=None,
         seed: int | None = None,
+        prime=None,
+        top_k=None,
+        top_p=None,
+        sampler=None,
         **kwargs,
     ):
         """Samples mu-law classes top down: the prior's codes, then each level.
 
-        `sample_audio` gives the waveform in [-1, 1] instead.
+        The prior samples the top-level codes; every ADA, top down, renders its
+        codes to the sequence below, the last one to audio. With a `prime`
+        (Jukebox's primed sampling), the prime is encoded through the levels
+        (the whole hops of each level's sequence), the prior continues the
+        prime's top-level codes and every level's decoder the prime's sequence
+        at its level: the output is the prime, unchanged, followed by
+        `seconds` of new audio. `sample_audio` gives waveforms instead.
+
+        The sampling arguments take one value for every model, or a list of one
+        per model in `models` order (levels bottom first, then the prior);
+        each model gets its own seed derived from `seed`.
 
         Args:
-            seconds: duration at 16 kHz, rounded up to whole top-level codes.
-            batch_size: number of samples.
-            temperatures: a scalar, or one per model in `models` order (levels
-                bottom first, then the prior); 0 is greedy.
+            seconds: duration of the new audio at 16 kHz, rounded up to whole
+                top-level codes (`hop` samples each).
+            batch_size: number of samples; the prime's rows, else 1, by default.
+            temperatures: sampling temperature(s); 0 is greedy; 1.0 by default.
             seed: integer seed; the same seed gives the same audio.
-            **kwargs: `sample_rate`, `return_codes`, `verbose`; see
-                `keras_ada.sampling.sample_stack`.
+            prime: optional audio to continue: int mu-law classes or a float
+                waveform in [-1, 1], `(time,)`, `(1, time)` (one prime for the
+                whole batch) or `(batch_size, time)`; any length.
+            top_k: draw among the `top_k` most likely classes.
+            top_p: draw from the smallest set of classes holding probability `top_p`.
+            sampler: `keras_ada.sampling.Sampler`(s), instead of `temperatures`,
+                `top_k` and `top_p`.
+            **kwargs: `sample_rate` (16000), `return_codes` (whether to also
+                return the code sequences of every level, bottom first),
+                `verbose` (one labelled progress bar per model: `"auto"`, 0, 1),
+                `callback` (a function called with each chunk of new audio
+                classes `(batch, count)` as soon as it is sampled: to write a
+                long sample as it goes).
 
         Returns:
-            Mu-law audio classes, an int32 numpy array `(batch, time)`;
-            `keras_ada.audio.mu_law_decode` turns them into a waveform in [-1, 1].
+            Mu-law audio classes, an int32 numpy array `(batch, time)`, the
+            prime first if any; `keras_ada.audio.mu_law_decode` turns them into
+            a waveform in [-1, 1]. With `return_codes`, also the list of code
+            sequences, bottom level first.
 
         Example:
 
@@ -321,22 +349,29 @@ class Stack(PresetMixin, keras.Model):
         >>> audio.shape
         (2, 192)
         >>> waveform = keras_ada.audio.mu_law_decode(audio)
+        >>> more = stack.sample(0.01, prime=audio, top_k=[20, 5, 5], seed=1, verbose=0)
+        >>> more.shape, bool((more[:, :192] == audio).all())
+        ((2, 384), True)
         """
         self._check_prior()
-        return sampling.sample_stack(
+        return sample_stack(
             self,
             seconds,
             batch_size=batch_size,
             temperatures=temperatures,
             seed=seed,
+            prime=prime,
+            top_k=top_k,
+            top_p=top_p,
+            sampler=sampler,
             **kwargs,
         )
 
     def sample_audio(
         self,
         seconds: float,
-        batch_size: int = 1,
-        temperatures=1.0,
+        batch_size: int | None = None,
+        temperatures=None,
         seed: int | None = None,
         **kwargs,
     ) -> np.ndarray:
@@ -352,8 +387,11 @@ class Stack(PresetMixin, keras.Model):
         self,
         audio,
         num_levels: int | None = None,
-        temperatures=1.0,
+        temperatures=None,
         seed: int | None = None,
+        top_k=None,
+        top_p=None,
+        sampler=None,
         **kwargs,
     ):
         """Encodes audio through the levels and decodes it back down by sampling.
@@ -362,19 +400,27 @@ class Stack(PresetMixin, keras.Model):
             audio: int mu-law audio `(batch, time)` or a float waveform in
                 [-1, 1]; `time` a multiple of the hop of the levels used.
             num_levels: levels to go up before decoding; all by default.
-            temperatures: a scalar, or one per model in `models` order.
-            seed: integer seed.
-            **kwargs: `verbose`; see `keras_ada.sampling.reconstruct_stack`.
+            temperatures: one value, or one per model in `models` order (the
+                prior's is unused); 1.0 by default.
+            seed: integer seed; each level gets its own seed derived from it.
+            top_k: one value or one per model, as `temperatures`.
+            top_p: one value or one per model, as `temperatures`.
+            sampler: `keras_ada.sampling.Sampler`(s), instead of `temperatures`,
+                `top_k` and `top_p`.
+            **kwargs: `verbose`.
 
         Returns:
             The reconstruction, int32 mu-law classes `(batch, time)`.
         """
-        return sampling.reconstruct_stack(
+        return reconstruct_stack(
             self,
             audio,
             num_levels=num_levels,
             temperatures=temperatures,
             seed=seed,
+            top_k=top_k,
+            top_p=top_p,
+            sampler=sampler,
             **kwargs,
         )
 

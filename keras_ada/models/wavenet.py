@@ -3,12 +3,14 @@
 import keras
 from keras import ops
 
-from keras_ada import sampling
 from keras_ada.layers import DilatedResidualStack
 from keras_ada.layers import InputRepresentation
 from keras_ada.layers import MatmulConv1D
 from keras_ada.layers.causal_queue import pointwise
 from keras_ada.models.autoregressive_model import AutoregressiveModel
+from keras_ada.models.compiled import Compiled
+from keras_ada.sampling.incremental import DEFAULT_CHUNK_SIZE
+from keras_ada.sampling.incremental import IncrementalSampler
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -121,6 +123,7 @@ class WaveNet(AutoregressiveModel):
         self.head_logits = MatmulConv1D(
             num_classes, 1, dtype=self.dtype_policy, name="head_logits"
         )
+        self._compiled = Compiled()
 
     @property
     def receptive_field(self):
@@ -199,33 +202,53 @@ class WaveNet(AutoregressiveModel):
         skip_sum, state = self.stack.step(features * started, state, condition_t)
         return self.head(skip_sum), state
 
+    def incremental_sampler(self, chunk_size: int = DEFAULT_CHUNK_SIZE):
+        """This model's `keras_ada.sampling.IncrementalSampler` for `chunk_size`.
+
+        The model keeps it (and the compiled loops it holds) for its lifetime;
+        it reads the current weights at every call.
+        """
+        return self._compiled.get(
+            ("sampler", chunk_size), lambda: IncrementalSampler(self, chunk_size)
+        )
+
     def generate(
         self,
         num_steps,
         batch_size=None,
-        temperature=1.0,
+        temperature=None,
         seed=None,
         condition=None,
         prime=None,
+        top_k=None,
+        top_p=None,
+        sampler=None,
+        chunk_size=DEFAULT_CHUNK_SIZE,
         **kwargs,
     ):
         """Samples `num_steps` new classes, one compiled step at a time.
 
         Sampling is incremental ("fast WaveNet"): every convolution keeps a queue
         of its past inputs, so a step costs O(layers) whatever the receptive
-        field; chunks of steps run as one compiled loop. The step logits equal
-        the teacher-forced logits of `call`.
+        field; chunks of steps run as one compiled loop, which the model keeps.
+        The step logits equal the teacher-forced logits of `call`. A sampler
+        (`keras_ada.sampling`: greedy, random, top-k, top-p) chooses each class.
 
         Args:
             num_steps: number of new steps.
             batch_size: rows; defaults to the rows of `prime` or `condition`, else 1.
-            temperature: scalar or per-row; 0 is greedy (argmax).
+            temperature: scalar or per-row; 0 is greedy (argmax); 1.0 by default.
             seed: integer seed; the same seed gives the same samples.
             condition: optional per-block biases for the whole sequence, prime
                 first: `(batch, P + num_steps, condition_channels)`.
             prime: optional int sequence `(batch, P)` to continue.
-            **kwargs: `chunk_size`, `condition_hop`, `return_logits`, `verbose`;
-                see `keras_ada.sampling.IncrementalSampler.generate`.
+            top_k: draw among the `top_k` most likely classes.
+            top_p: draw from the smallest set of classes holding probability `top_p`.
+            sampler: a `keras_ada.sampling.Sampler`, instead of `temperature`,
+                `top_k` and `top_p`.
+            chunk_size: steps per compiled call; progress shows between chunks.
+            **kwargs: `condition_hop`, `return_logits`, `verbose`, `label`,
+                `step_seconds`; see `keras_ada.sampling.IncrementalSampler.generate`.
 
         Returns:
             The new steps only (without the prime), an int32 NumPy array
@@ -236,15 +259,20 @@ class WaveNet(AutoregressiveModel):
         >>> model = WaveNet(repeats=2, stages=4, residual_channels=16, inner_channels=8)
         >>> model.generate(1000, batch_size=2, temperature=0.9, seed=0).shape
         (2, 1000)
+        >>> sampler = keras_ada.sampling.TopPSampler(p=0.9, seed=0)
+        >>> model.generate(100, prime=np.zeros((2, 10), "int32"), sampler=sampler).shape
+        (2, 100)
         """
-        return sampling.generate(
-            self,
+        return self.incremental_sampler(chunk_size).generate(
             num_steps,
             batch_size=batch_size,
             temperature=temperature,
             seed=seed,
             condition=condition,
             prime=prime,
+            top_k=top_k,
+            top_p=top_p,
+            sampler=sampler,
             **kwargs,
         )
 

@@ -1,25 +1,32 @@
-"""Sampling: incremental WaveNet generation, ADA decoding, the naive reference."""
+"""Sampling: samplers that turn logits into classes, and the incremental loop.
+
+The models own their steps and compiled loops (`WaveNet.generate`,
+`ADA.decode`, `Stack.sample`); this package knows logits and samplers:
+`GreedySampler`, `RandomSampler`, `TopKSampler`, `TopPSampler` (`get_sampler`
+builds one from `temperature=`, `top_k=`, `top_p=`), the `IncrementalSampler`
+that drives a model's step function, and the naive reference.
+"""
 
 from keras_ada.audio import SAMPLE_RATE
 from keras_ada.sampling.categorical import sample_categorical
-from keras_ada.sampling.hierarchical import code_rate_condition
-from keras_ada.sampling.hierarchical import decode
-from keras_ada.sampling.hierarchical import reconstruct_stack
-from keras_ada.sampling.hierarchical import sample_stack
 from keras_ada.sampling.incremental import IncrementalSampler
-from keras_ada.sampling.incremental import generate
-from keras_ada.sampling.incremental import sampler_for
 from keras_ada.sampling.naive import naive_generate
+from keras_ada.sampling.samplers import GreedySampler
+from keras_ada.sampling.samplers import RandomSampler
+from keras_ada.sampling.samplers import Sampler
+from keras_ada.sampling.samplers import TopKSampler
+from keras_ada.sampling.samplers import TopPSampler
+from keras_ada.sampling.samplers import get as get_sampler
 
 __all__ = [
     "SAMPLE_RATE",
+    "GreedySampler",
     "IncrementalSampler",
-    "code_rate_condition",
-    "decode",
-    "generate",
+    "RandomSampler",
+    "Sampler",
+    "TopKSampler",
+    "TopPSampler",
+    "get_sampler",
     "naive_generate",
-    "reconstruct_stack",
     "sample_categorical",
-    "sample_stack",
-    "sampler_for",
 ]

@@ -59,12 +59,31 @@ def temperatures(temperature, batch_size: int) -> np.ndarray:
     return values
 
 
-def sample_categorical(logits, uniform, temperature):
-    """Draws one class per row of `logits` by inverting the CDF at `uniform`.
+def draw_from_logits(logits, uniform):
+    """Draws one class per row from `softmax(logits)` by inverting the CDF at `uniform`.
 
-    Row `b` is drawn from `softmax(logits[b] / temperature[b])`; a temperature of
-    0 gives `argmax(logits[b])` (greedy decoding). One uniform number per row
-    suffices, and the function is pure, so it runs inside compiled loops.
+    One uniform number per row suffices, and the function is pure, so it runs
+    inside compiled loops. A logit of -inf is never drawn.
+
+    Args:
+        logits: float32 tensor `(batch, num_classes)`, at least one finite per row.
+        uniform: float32 tensor `(batch,)` of numbers in [0, 1).
+
+    Returns:
+        An int32 tensor `(batch,)`.
+    """
+    num_classes = logits.shape[-1]
+    cdf = ops.cumsum(ops.softmax(logits, axis=-1), axis=-1)
+    threshold = uniform[:, None] * cdf[:, -1:]
+    drawn = ops.sum(ops.cast(cdf <= threshold, "int32"), axis=-1)
+    return ops.minimum(drawn, num_classes - 1)
+
+
+def sample_categorical(logits, uniform, temperature):
+    """Draws one class per row of `logits` at a temperature (0: the argmax).
+
+    Row `b` is drawn from `softmax(logits[b] / temperature[b])` by
+    `draw_from_logits`; a temperature of 0 gives `argmax(logits[b])`.
 
     Args:
         logits: float tensor `(batch, num_classes)`.
@@ -75,13 +94,8 @@ def sample_categorical(logits, uniform, temperature):
         An int32 tensor `(batch,)`.
     """
     logits = ops.cast(logits, "float32")
-    num_classes = logits.shape[-1]
     greedy = ops.cast(ops.argmax(logits, axis=-1), "int32")
     positive = temperature > 0
     scale = ops.where(positive, temperature, ops.ones_like(temperature))
-    probabilities = ops.softmax(logits / scale[:, None], axis=-1)
-    cdf = ops.cumsum(probabilities, axis=-1)
-    threshold = uniform[:, None] * cdf[:, -1:]
-    drawn = ops.sum(ops.cast(cdf <= threshold, "int32"), axis=-1)
-    drawn = ops.minimum(drawn, num_classes - 1)
+    drawn = draw_from_logits(logits / scale[:, None], uniform)
     return ops.where(positive, drawn, greedy)

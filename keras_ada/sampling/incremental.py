@@ -19,11 +19,11 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_ada.sampling import samplers
 from keras_ada.sampling.categorical import resolve_seed
-from keras_ada.sampling.categorical import sample_categorical
-from keras_ada.sampling.categorical import temperatures
 from keras_ada.sampling.categorical import uniform_noise
 from keras_ada.sampling.compile import compile_function
+from keras_ada.sampling.progress import SamplingProgress
 from keras_ada.validation import check_int_at_least
 from keras_ada.validation import check_positive_int
 
@@ -53,9 +53,10 @@ class IncrementalSampler:
 
     One sampler holds the compiled chunk functions of one model (a `WaveNet`,
     or any model with that step interface and `num_classes`,
-    `condition_channels`); it reads the model's current weights at every `generate` call, so
-    training between calls needs no recompilation. `sampler_for(model)` returns a
-    cached one.
+    `condition_channels`, `receptive_field`); it reads the model's current weights at every `generate` call, so
+    training between calls needs no recompilation. A `WaveNet` keeps its own
+    (`WaveNet.generate`); the `sampler` argument of `generate` only chooses each
+    class from the step's logits.
 
     Args:
         model: a `keras_ada.models.WaveNet`.
@@ -67,6 +68,8 @@ class IncrementalSampler:
     ...     repeats=1, stages=3, residual_channels=8, inner_channels=4)
     >>> sampler = IncrementalSampler(model, chunk_size=64)
     >>> sampler.generate(100, batch_size=4, temperature=1.0, seed=0, verbose=0).shape
+    (4, 100)
+    >>> sampler.generate(100, batch_size=4, top_k=8, seed=0, verbose=0).shape
     (4, 100)
     """
 
@@ -101,7 +104,8 @@ class IncrementalSampler:
         start,
         count,
         noise,
-        temperature,
+        sampler,
+        parameters,
         condition,
         first_row,
         condition_hop,
@@ -118,9 +122,7 @@ class IncrementalSampler:
                 row = ops.floor_divide(start + i, condition_hop) - first_row
                 condition_t = ops.take(condition, row, axis=1)
             logits, model_state = model.step(classes, model_state, condition_t)
-            classes = sample_categorical(
-                logits, ops.take(noise, i, axis=1), temperature
-            )
+            classes = sampler(logits, ops.take(noise, i, axis=1), parameters)
             samples = ops.slice_update(samples, (0, i), classes[:, None])
             outputs = (i + 1, classes, model_state, samples)
             if return_logits:
@@ -144,12 +146,12 @@ class IncrementalSampler:
             )
         return ((outputs[1], outputs[2]),) + tuple(outputs[3:])
 
-    def _compiled_chunk(self, conditioned, condition_hop, return_logits):
-        key = (conditioned, condition_hop, return_logits)
+    def _compiled_chunk(self, sampler, conditioned, condition_hop, return_logits):
+        key = (sampler.compile_key, conditioned, condition_hop, return_logits)
         if key not in self._compiled:
 
             def chunk(
-                weights, state, start, count, noise, temperature, condition, first_row
+                weights, state, start, count, noise, parameters, condition, first_row
             ):
                 return self._chunk(
                     weights,
@@ -157,7 +159,8 @@ class IncrementalSampler:
                     start,
                     count,
                     noise,
-                    temperature,
+                    sampler,
+                    parameters,
                     condition if conditioned else None,
                     first_row,
                     condition_hop,
@@ -173,13 +176,19 @@ class IncrementalSampler:
         self,
         num_steps: int,
         batch_size: int | None = None,
-        temperature=1.0,
+        temperature=None,
         seed: int | None = None,
         condition=None,
         prime=None,
         condition_hop: int = 1,
         return_logits: bool = False,
         verbose="auto",
+        top_k: int | None = None,
+        top_p=None,
+        sampler=None,
+        label: str | None = None,
+        step_seconds: float | None = None,
+        callback=None,
     ):
         """Samples `num_steps` classes after an optional prime.
 
@@ -187,20 +196,36 @@ class IncrementalSampler:
             num_steps: number of new steps.
             batch_size: rows to sample; defaults to the rows of `prime` or
                 `condition`, else 1.
-            temperature: scalar or per-row `(batch,)`; 0 is greedy (argmax).
+            temperature: scalar or per-row `(batch,)`; 0 is greedy (argmax);
+                1.0 by default.
             seed: integer seed; the same seed gives the same samples (on every
-                backend and for any `chunk_size`). None draws one from NumPy's
-                global generator (see `keras.utils.set_random_seed`).
+                backend and for any `chunk_size`). None takes the sampler's,
+                else draws one from NumPy's global generator (see
+                `keras.utils.set_random_seed`).
             condition: optional per-block biases for every step of the sequence,
                 prime first: `(batch, ceil((P + num_steps) / condition_hop),
                 condition_channels)`; row `r` applies to steps
-                `r * condition_hop, ..., (r + 1) * condition_hop - 1`.
+                `r * condition_hop, ..., (r + 1) * condition_hop - 1`. Or a
+                function `condition(first, end)` giving rows `first` to
+                `end - 1`, called a chunk at a time (long sequences then hold
+                no more than a chunk's biases).
             prime: optional int sequence `(batch, P)` that the samples continue.
             condition_hop: steps per row of `condition` (the hop of an ADA, to
                 condition at the code rate without repeating the biases).
             return_logits: whether to also return each step's logits.
             verbose: `"auto"` (a progress bar when there is more than one
                 chunk), 0 or 1.
+            top_k: draw among the `k` most likely classes (`TopKSampler`).
+            top_p: draw from the smallest set of classes holding probability
+                `p` (`TopPSampler`).
+            sampler: a `keras_ada.sampling.Sampler`, instead of `temperature`,
+                `top_k` and `top_p`.
+            label: the progress bar's title; the model's name by default.
+            step_seconds: seconds of audio per step, for the progress bar's
+                real-time factor (1 / 16000 for audio); None shows none.
+            callback: optional function called with each chunk of new samples,
+                an int32 NumPy array `(batch, count)`, as soon as it is sampled
+                (to write a long sample as it goes).
 
         Returns:
             The new samples only (not the prime), an int32 NumPy array
@@ -210,6 +235,7 @@ class IncrementalSampler:
         check_int_at_least("num_steps", num_steps, 0)
         check_positive_int("condition_hop", condition_hop)
         model = self.model
+        sampler = samplers.get(sampler, temperature, top_k, top_p)
         if prime is not None:
             prime = ops.cast(ops.convert_to_tensor(prime), "int32")
             if len(prime.shape) != 2 or prime.shape[1] == 0:
@@ -218,10 +244,17 @@ class IncrementalSampler:
                     f"Received: prime.shape={prime.shape}"
                 )
         prime_length = 0 if prime is None else prime.shape[1]
-        batch_size = _batch_size(batch_size, prime, condition)
+        batch_size = _batch_size(
+            batch_size, prime, None if callable(condition) else condition
+        )
+        parameters = {
+            name: ops.convert_to_tensor(value)
+            for name, value in sampler.parameters(batch_size, self.num_classes).items()
+        }
+        condition_rows = None
         if condition is not None:
-            condition = self._check_condition(
-                condition, prime_length + num_steps, condition_hop
+            condition_rows = self._condition_rows(
+                condition, batch_size, prime_length + num_steps, condition_hop
             )
         if not model.built:
             model(ops.zeros((1, 1), "int32"))
@@ -230,20 +263,28 @@ class IncrementalSampler:
             classes = ops.zeros((batch_size,), "int32")
             state = (classes, model.initial_state(batch_size))
         else:
+            # The state depends on the last receptive field of the prime only.
+            first = max(prime_length - 2 * model.receptive_field, 0)
             bias = None
-            if condition is not None:
-                rows = condition[:, : math.ceil(prime_length / condition_hop)]
-                bias = ops.repeat(rows, condition_hop, axis=1)[:, :prime_length]
-            state = (prime[:, -1], model.prefill(prime, bias))
-        seed = resolve_seed(seed)
-        temperature = ops.convert_to_tensor(temperatures(temperature, batch_size))
+            if condition_rows is not None:
+                first_row = first // condition_hop
+                rows = condition_rows(
+                    first_row, math.ceil(prime_length / condition_hop) - first_row
+                )
+                offset = first - first_row * condition_hop
+                bias = ops.repeat(rows, condition_hop, axis=1)
+                bias = bias[:, offset : offset + prime_length - first]
+            state = (prime[:, -1], model.prefill(prime[:, first:], bias))
+        seed = resolve_seed(sampler.seed if seed is None else seed)
         chunk = self._compiled_chunk(
-            condition is not None, condition_hop, return_logits
+            sampler, condition_rows is not None, condition_hop, return_logits
         )
         rows_per_chunk = (self.chunk_size - 1) // condition_hop + 2
-        progbar = None
+        progress = None
         if verbose == 1 or (verbose == "auto" and num_steps > self.chunk_size):
-            progbar = keras.utils.Progbar(num_steps, unit_name="step")
+            progress = SamplingProgress(
+                label or model.name, num_steps, batch_size, step_seconds
+            )
         samples, logits = [], []
         for done in range(0, num_steps, self.chunk_size):
             count = min(self.chunk_size, num_steps - done)
@@ -251,26 +292,26 @@ class IncrementalSampler:
             noise = np.zeros((batch_size, self.chunk_size), "float32")
             noise[:, :count] = uniform_noise(seed, batch_size, done, count)
             first_row = start // condition_hop
-            condition_rows = None
-            if condition is not None:
-                condition_rows = condition[:, first_row : first_row + rows_per_chunk]
-                missing = rows_per_chunk - condition_rows.shape[1]
-                condition_rows = ops.pad(condition_rows, ((0, 0), (0, missing), (0, 0)))
+            rows = None
+            if condition_rows is not None:
+                rows = condition_rows(first_row, rows_per_chunk)
             state, *outputs = chunk(
                 weights,
                 state,
                 ops.convert_to_tensor(start, "int32"),
                 ops.convert_to_tensor(count, "int32"),
                 ops.convert_to_tensor(noise),
-                temperature,
-                condition_rows,
+                parameters,
+                rows,
                 ops.convert_to_tensor(first_row, "int32"),
             )
-            samples.append(ops.convert_to_numpy(outputs[0])[:, :count])
+            samples.append(ops.convert_to_numpy(outputs[0])[:, :count].astype("int32"))
+            if callback is not None:
+                callback(samples[-1])
             if return_logits:
                 logits.append(ops.convert_to_numpy(outputs[1])[:, :count])
-            if progbar is not None:
-                progbar.update(done + count)
+            if progress is not None:
+                progress.update(done + count)
         samples = (
             np.concatenate(samples, 1)
             if samples
@@ -282,51 +323,41 @@ class IncrementalSampler:
             logits = [np.zeros((batch_size, 0, self.num_classes), "float32")]
         return samples.astype("int32"), np.concatenate(logits, 1)
 
-    def _check_condition(self, condition, total_steps, condition_hop):
-        condition = ops.cast(ops.convert_to_tensor(condition), self.model.compute_dtype)
-        rows = math.ceil(total_steps / condition_hop)
-        if (
-            len(condition.shape) != 3
-            or condition.shape[1] != rows
-            or condition.shape[2] != self.condition_channels
-        ):
-            raise ValueError(
-                "`condition` must hold one row per `condition_hop` steps of the whole "
-                f"sequence, prime included: shape (batch, {rows}, "
-                f"{self.condition_channels}). Received: condition.shape={condition.shape}"
-            )
-        return condition
+    def _condition_rows(self, condition, batch_size, total_steps, condition_hop):
+        """`rows(first, count)`: rows `first, ..., first + count - 1` of `condition`.
 
+        Rows past the end of the sequence are zeros. A callable `condition`
+        computes the rows it is asked for, so that no more than a chunk's
+        biases are held at a time.
+        """
+        total_rows = math.ceil(total_steps / condition_hop)
+        dtype = self.model.compute_dtype
+        if not callable(condition):
+            condition = ops.cast(ops.convert_to_tensor(condition), dtype)
+            if len(condition.shape) != 3 or condition.shape[1] != total_rows:
+                self._condition_error(total_rows, condition.shape)
+            # Sliced on the host: a tensor slice compiles once per distinct bounds.
+            table = ops.convert_to_numpy(condition)
 
-_SAMPLERS = weakref.WeakKeyDictionary()
+            def condition(first, end):
+                return table[:, first:end]
 
+        def rows(first, count):
+            end = min(first + count, total_rows)
+            values = ops.cast(condition(first, end), dtype)
+            if tuple(values.shape) != (
+                batch_size,
+                end - first,
+                self.condition_channels,
+            ):
+                self._condition_error(total_rows, values.shape)
+            return ops.pad(values, ((0, 0), (0, count - (end - first)), (0, 0)))
 
-def sampler_for(model, chunk_size: int = DEFAULT_CHUNK_SIZE) -> IncrementalSampler:
-    """The cached `IncrementalSampler` of `model` for `chunk_size`."""
-    samplers = _SAMPLERS.setdefault(model, {})
-    if chunk_size not in samplers:
-        samplers[chunk_size] = IncrementalSampler(model, chunk_size)
-    return samplers[chunk_size]
+        return rows
 
-
-def generate(
-    model,
-    num_steps: int,
-    batch_size: int | None = None,
-    temperature=1.0,
-    seed: int | None = None,
-    condition=None,
-    prime=None,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    **kwargs,
-):
-    """Samples from a WaveNet incrementally; see `IncrementalSampler.generate`."""
-    return sampler_for(model, chunk_size).generate(
-        num_steps,
-        batch_size=batch_size,
-        temperature=temperature,
-        seed=seed,
-        condition=condition,
-        prime=prime,
-        **kwargs,
-    )
+    def _condition_error(self, total_rows, shape):
+        raise ValueError(
+            "`condition` must hold one row per `condition_hop` steps of the whole "
+            f"sequence, prime included: shape (batch, {total_rows}, "
+            f"{self.condition_channels}). Received: condition.shape={shape}"
+        )

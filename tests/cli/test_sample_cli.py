@@ -48,6 +48,35 @@ def test_sample_and_reconstruct_a_saved_stack(stack, tmp_path):
     assert (output / "tone.png").stat().st_size > 0
 
 
+def test_continue_a_recording_with_a_saved_stack(stack, tmp_path):
+    stack.save_levels(str(tmp_path / "stack"))
+    time = np.arange(4000) / 8000  # 0.5 s at 8 kHz: 8000 samples at 16 kHz
+    soundfile.write(str(tmp_path / "piece.wav"), 0.3 * np.sin(2000 * time), 8000)
+    output = tmp_path / "continued"
+    command = [
+        "sample",
+        str(tmp_path / "stack"),
+        "--prime",
+        str(tmp_path / "piece.wav"),
+    ]
+    command += ["--prime-seconds", "0.01", "--seconds", "0.008", "--top-k", "5"]
+    assert cli.main([*command, "--batch-size", "2", "--output", str(output)]) == 0
+    for index in range(2):
+        info = soundfile.info(str(output / f"sample_{index:03d}.wav"))
+        assert info.frames == 160 + 128  # the prime, then 2 top codes
+    settings = json.loads((output / "samples.json").read_text())
+    assert settings["prime_seconds"] == 0.01 and settings["top_k"] == [5]
+
+
+def test_sampler_options_are_checked(capsys, tmp_path):
+    command = ["sample", "wavenet_large", "--scale", "tiny", "--seconds", "0.004"]
+    command += ["--output", str(tmp_path)]
+    assert cli.main([*command, "--top-k", "2", "--top-p", "0.5"]) == 1
+    assert "not both" in capsys.readouterr().err
+    assert cli.main([*command, "--prime", str(tmp_path / "missing.wav")]) == 1
+    assert "no such file" in capsys.readouterr().err
+
+
 def test_unusable_models_are_reported(capsys, tmp_path):
     assert cli.main(["sample", "no_such_model", "--output", str(tmp_path)]) == 1
     assert "zoo model" in capsys.readouterr().err

@@ -3,7 +3,6 @@ import pytest
 from keras import ops
 
 from keras_ada.audio import mu_law_encode
-from keras_ada.sampling import code_rate_condition
 
 
 def assert_greedy(samples, logits):
@@ -31,7 +30,7 @@ def test_code_rate_condition_is_the_condition_before_repetition(stack):
     codes = random_codes(ada, 2, 7)
     np.testing.assert_allclose(
         ops.convert_to_numpy(
-            ops.repeat(code_rate_condition(ada, codes), ada.hop, axis=1)
+            ops.repeat(ada.code_rate_condition(codes), ada.hop, axis=1)
         ),
         ops.convert_to_numpy(ada.condition(codes)),
         atol=1e-6,

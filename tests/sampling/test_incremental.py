@@ -6,7 +6,6 @@ from keras_ada.models import WaveNet
 from keras_ada.sampling import IncrementalSampler
 from keras_ada.sampling import naive_generate
 from keras_ada.sampling import sample_categorical
-from keras_ada.sampling import sampler_for
 
 # Each distinct model x flags compiles once; the models are module-wide.
 CONFIGS = {
@@ -113,7 +112,8 @@ def test_chunks_carry_the_state(models):
 def test_prime_is_continued(models):
     model = models["continuous_k3"]
     greedy = model.generate(80, temperature=0.0)
-    for length in (5, 50):  # shorter and longer than the longest queue (8)
+    # Shorter and longer than the longest queue (8), longer than 2 receptive fields.
+    for length in (5, 50, 70):
         continued = model.generate(
             80 - length, prime=greedy[:, :length], temperature=0.0
         )
@@ -168,12 +168,13 @@ def test_invalid_arguments_are_reported(models):
     assert model.generate(0, batch_size=2).shape == (2, 0)
 
 
-def test_sampler_is_cached_per_model(models):
+def test_each_model_keeps_its_own_sampler(models):
     model = models["continuous_k3"]
-    assert sampler_for(model) is sampler_for(model)
-    assert sampler_for(model) is not sampler_for(models["one_hot_k2"])
+    assert model.incremental_sampler() is model.incremental_sampler()
+    assert model.incremental_sampler() is not models["one_hot_k2"].incremental_sampler()
+    assert model.incremental_sampler(64) is not model.incremental_sampler()
     # Queue memory is O(receptive field): input (4 slots) + blocks (2 d + 1 slots x 8).
-    assert sampler_for(model).queue_size == 4 * 1 + 2 * (3 + 5 + 9) * 8
+    assert model.incremental_sampler().queue_size == 4 * 1 + 2 * (3 + 5 + 9) * 8
 
 
 def test_sample_categorical_follows_the_tempered_softmax():
