@@ -13,7 +13,10 @@ import os
 import sys
 
 from keras_ada.cli.checks import check_arguments
+from keras_ada.cli.checks import check_backend
 from keras_ada.cli.checks import is_user_error
+from keras_ada.cli.choices import check_choices
+from keras_ada.cli.output import command_output
 
 COMMANDS = ("train", "tune", "sample", "reconstruct", "demo", "evaluate", "report")
 
@@ -35,6 +38,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback of any error"
     )
+    parser.add_argument(
+        "-v",
+        "--all-output",
+        action="store_true",
+        help="show everything libraries print (TensorFlow's C++ logs, their "
+        "deprecation warnings); by default only keras-ada's own messages",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="command", required=True)
     runners = {}
     for name in COMMANDS:
@@ -55,17 +65,20 @@ def main(argv: list[str] | None = None) -> int:
                 f"--backend {args.backend}: Keras already runs on {_backend()} in this "
                 "process; set KERAS_BACKEND before importing keras_ada instead."
             )
+        check_backend(args)
         # Importing keras_ada imported Keras: start again on the chosen backend.
         os.environ["KERAS_BACKEND"] = args.backend
         os.execv(sys.executable, [sys.executable, "-m", "keras_ada", *sys.argv[1:]])
-    try:
-        check_arguments(args)
-        status = runners[args.command].run(args)
-    except Exception as error:
-        if args.debug or not is_user_error(error):
-            raise
-        print(f"keras-ada {args.command}: error: {error}", file=sys.stderr)
-        return 1
+    with command_output(args.all_output):
+        try:
+            check_arguments(args)
+            check_choices(args)
+            status = runners[args.command].run(args)
+        except Exception as error:
+            if args.debug or not is_user_error(error):
+                raise
+            print(f"keras-ada {args.command}: error: {error}", file=sys.stderr)
+            return 1
     return 0 if status is None else int(status)
 
 

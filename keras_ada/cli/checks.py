@@ -4,7 +4,9 @@ A failed check raises `UserError`, which `keras_ada.cli.main` reports as one
 line, `keras-ada <command>: error: <message>`, with a non-zero exit status.
 """
 
+import importlib.util
 import os
+import sys
 import tempfile
 
 from keras_ada.runner.errors import UserError
@@ -24,14 +26,16 @@ NON_NEGATIVE = ("eval_steps", "offset", "process_id")
 
 
 def is_user_error(error: Exception) -> bool:
-    """Whether `error` is reported as one line: a `UserError`, a diverged
-    training run or an output directory in use by another run."""
+    """Whether `error` is reported as one line: a `UserError`, data not
+    prepared, a diverged training run or an output directory in use by another
+    run."""
     if isinstance(error, UserError):
         return True
+    from keras_ada.data.piano import DataNotPrepared
     from keras_ada.training.divergence import TrainingDiverged
     from keras_ada.training.run_lock import RunLocked
 
-    return isinstance(error, (TrainingDiverged, RunLocked))
+    return isinstance(error, (DataNotPrepared, TrainingDiverged, RunLocked))
 
 
 def check_arguments(args):
@@ -55,6 +59,18 @@ def check_arguments(args):
     data_dir = getattr(args, "data_dir", None)
     if data_dir and not os.path.isdir(data_dir):
         raise UserError(f"--data-dir {data_dir}: no such directory.")
+
+
+def check_backend(args):
+    """Exits with one line when the `--backend` library is not installed."""
+    if importlib.util.find_spec(args.backend) is None:
+        print(
+            f"keras-ada {args.command}: error: --backend {args.backend}: "
+            f"{args.backend} is not installed; `pip install {args.backend}`, or "
+            "choose another backend.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
 
 
 def check_writable_directory(path: str):

@@ -101,6 +101,10 @@ def train_model(
     name = zoo.resolve(model)
     if not pbt_baseline:
         check_not_tuned(name, scale, level, output)
+    if not synthetic:
+        from keras_ada import data
+
+        data.load_builder(config or "embedded", data_dir)  # before writing anything
     plan = plan_training(name, output, scale, level, codes_from, codes_dir, overrides)
     defaults = zoo.training_defaults(plan.config["name"], scale)
     steps = steps or defaults["steps"]
