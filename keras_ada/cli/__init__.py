@@ -18,7 +18,16 @@ from keras_ada.cli.checks import is_user_error
 from keras_ada.cli.choices import check_choices
 from keras_ada.cli.output import command_output
 
-COMMANDS = ("train", "tune", "sample", "reconstruct", "demo", "evaluate", "report")
+COMMANDS = (
+    "train",
+    "tune",
+    "sample",
+    "reconstruct",
+    "demo",
+    "evaluate",
+    "report",
+    "data",
+)
 
 BACKENDS = ("tensorflow", "jax", "torch")
 

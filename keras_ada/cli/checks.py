@@ -73,22 +73,22 @@ def check_backend(args):
         sys.exit(1)
 
 
-def check_writable_directory(path: str):
-    """Raises `UserError` unless the directory `path` exists or can be created
-    and written; creates nothing."""
+def check_writable_directory(path: str, option: str = "--output"):
+    """Raises `UserError` unless the directory `path` (given as `option`)
+    exists or can be created and written; creates nothing."""
     if os.path.exists(path) and not os.path.isdir(path):
-        raise UserError(f"--output {path}: exists and is not a directory.")
+        raise UserError(f"{option} {path}: exists and is not a directory.")
     ancestor = os.path.abspath(path)
     while not os.path.exists(ancestor):
         ancestor = os.path.dirname(ancestor)
     if not os.path.isdir(ancestor):
-        raise UserError(f"--output {path}: {ancestor} is not a directory.")
+        raise UserError(f"{option} {path}: {ancestor} is not a directory.")
     try:
         with tempfile.TemporaryFile(dir=ancestor):
             pass
     except OSError as error:
         raise UserError(
-            f"--output {path}: cannot write in {ancestor} ({error.strerror})."
+            f"{option} {path}: cannot write in {ancestor} ({error.strerror})."
         ) from None
 
 

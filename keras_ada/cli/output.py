@@ -31,6 +31,7 @@ NATIVE_NOISE = re.compile(
 # Deprecation messages of libraries keras-ada uses, by logger.
 PYTHON_NOISE = {
     "absl": re.compile(r"`\w+\.dtype` is deprecated\. Please change your code"),
+    "root": re.compile(r"apitools not found, and bigquery client libraries are not"),
 }
 
 

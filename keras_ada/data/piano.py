@@ -1,7 +1,8 @@
 """The prepared `piano_dataset` (TFDS), read without importing its builder.
 
-`datasets/piano_dataset` is a folder of TFDS builder code, not a package: the data it
-prepares is found by name in a TFDS data directory, like any dataset on disk.
+The data that `keras_ada.datasets.piano_dataset` prepares (`keras-ada data
+build`) is found by name in a TFDS data directory, like any dataset on disk,
+without importing the builder (its Beam and music21 dependencies).
 """
 
 import tensorflow as tf
