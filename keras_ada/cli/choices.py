@@ -17,6 +17,13 @@ ZOO_COMMANDS = ("train", "tune")  # commands whose model is a zoo name or row id
 PIANO_CONFIGS = ("embedded", "embedded_mini", "recordings")
 
 
+def scale_help(default: str, what: str = "zoo scale") -> str:
+    """The help of a `--scale` option: every scale, and the default."""
+    from keras_ada.zoo.presets import SCALES
+
+    return f"{what}: {', '.join(SCALES)} (default: {default})"
+
+
 def check_choices(args):
     """Checks the scale, data config, model, runs and temperatures of `args`."""
     from keras_ada import zoo
