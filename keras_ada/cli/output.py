@@ -22,11 +22,16 @@ NATIVE_NOISE = re.compile(
     r"written to STDERR"
     r"|[IWE]\d{4} [\d:.]+ +\d+ (port\.cc:\d+\] oneDNN custom operations are on"
     r"|cudart_stub\.cc:\d+\] Could not find cuda drivers on your machine"
-    r"|cuda_platform\.cc:\d+\] failed call to cuInit: "
-    r"|cuda_executor\.cc:\d+\] failed call to cuInit: "
     r"|cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized)"
     r"|To enable the following instructions: .* in other operations, rebuild "
     r"TensorFlow with the appropriate compiler flags\."
+)
+# The CUDA drivers are missing (a CPU-only machine): then, and only then, the
+# failure of CUDA's initialisation is expected, and dropped too.
+NO_CUDA_DRIVERS = re.compile(r".*cudart_stub\.cc:\d+\] Could not find cuda drivers")
+CUDA_INIT_FAILED = re.compile(
+    r"[IWE]\d{4} [\d:.]+ +\d+ cuda_(platform|executor)\.cc:\d+\] failed call "
+    r"to cuInit: "
 )
 # Deprecation messages of libraries keras-ada uses, by logger.
 PYTHON_NOISE = {
@@ -67,7 +72,8 @@ def _quiet_libraries():
 @contextlib.contextmanager
 def filtered_stderr(noise: re.Pattern):
     """Drops the lines of file descriptor 2 (stderr, C++ included) that
-    `noise` matches, within the context."""
+    `noise` matches, within the context, and CUDA's failed initialisation
+    after the line saying the machine has no CUDA drivers."""
     sys.stderr.flush()
     read_end, write_end = os.pipe()
     original = os.dup(2)
@@ -87,9 +93,12 @@ def filtered_stderr(noise: re.Pattern):
 
 
 def _copy_lines(read_end, target, noise):
+    without_cuda = False
     with os.fdopen(read_end, "rb") as lines:
         for line in lines:
-            if not noise.match(line.decode(errors="replace")):
+            text = line.decode(errors="replace")
+            without_cuda = without_cuda or bool(NO_CUDA_DRIVERS.match(text))
+            if not (noise.match(text) or without_cuda and CUDA_INIT_FAILED.match(text)):
                 os.write(target, line)
 
 

@@ -39,6 +39,12 @@ def test_library_deprecations_are_dropped_and_own_warnings_kept(capfd, caplog):
     assert capfd.readouterr().err == "keras-ada: warning: The codebook has collapsed\n"
 
 
+def test_a_failed_cuda_start_is_shown_where_there_are_cuda_drivers(capfd):
+    with output.filtered_stderr(output.NATIVE_NOISE):
+        os.write(2, (NATIVE_LINES[3] + "\n").encode())
+    assert capfd.readouterr().err == NATIVE_LINES[3] + "\n"
+
+
 def test_verbose_shows_everything(capfd):
     with output.command_output(verbose=True):
         os.write(2, (NATIVE_LINES[2] + "\n").encode())
