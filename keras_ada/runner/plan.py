@@ -110,6 +110,7 @@ def _plan_stack_level(name, config, output, level, codes_dir):
             f"--level 0..{num_levels} ({num_levels} trains the prior)."
         )
     directory = StackDirectory(output)
+    directory.write(num_levels)
     below = tuple(directory.model_file(index) for index in range(level))
     for index, path in enumerate(below):
         if not os.path.exists(path):
@@ -117,7 +118,6 @@ def _plan_stack_level(name, config, output, level, codes_dir):
                 f"Level {index} of {name} is not trained yet ({path} is missing): "
                 f"run `keras-ada train {name} --level {index}` first."
             )
-    directory.write(num_levels)
     return TrainingPlan(
         config=(config["levels"] + [config["prior"]])[level],
         encoder=Stack.load(output, compile=False, num_models=level) if level else None,
