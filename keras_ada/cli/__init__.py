@@ -52,7 +52,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
         "--all-output",
         action="store_true",
         help="show everything libraries print (TensorFlow's C++ logs, their "
-        "deprecation warnings); by default only keras-ada's own messages",
+        "deprecation warnings; TensorFlow's start-up lines with "
+        "TF_CPP_MIN_LOG_LEVEL=0); by default only keras-ada's own messages",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="command", required=True)
     runners = {}
