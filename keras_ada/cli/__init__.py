@@ -4,7 +4,10 @@ Each subcommand is a module of this package with two functions:
 `add_parser(subparsers)` adds its `argparse` subparser and `run(args)` runs it.
 To add a subcommand, add its module name to `COMMANDS`. `--backend` chooses the
 Keras backend: as importing `keras_ada` imports Keras, the command starts again
-on that backend when it is not the one in use.
+on that backend when it is not the one in use. A user mistake ends in one line,
+`keras-ada <command>: error: ...` (`--debug` shows the traceback); the output
+holds keras-ada's own messages only (`keras_ada.cli.output`; `-v` shows
+everything).
 """
 
 import argparse
