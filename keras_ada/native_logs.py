@@ -19,7 +19,8 @@ NATIVE_NOISE = re.compile(
     r"written to STDERR"
     r"|[IWE]\d{4} [\d:.]+ +\d+ (port\.cc:\d+\] oneDNN custom operations are on"
     r"|cudart_stub\.cc:\d+\] Could not find cuda drivers on your machine"
-    r"|cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized)"
+    r"|cpu_feature_guard\.cc:\d+\] This TensorFlow binary is optimized"
+    r"|generator_dataset_op\.cc:\d+\] Memory patch applied: M_TRIM_THRESHOLD)"
     r"|To enable the following instructions: .* in other operations, rebuild "
     r"TensorFlow with the appropriate compiler flags\."
 )

@@ -18,6 +18,8 @@ NATIVE_LINES = [
     "drivers on your machine, GPU will not be used.",
     "E0000 00:00:1796367545.554452   25352 cuda_platform.cc:52] failed call to "
     "cuInit: INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)",
+    "I0000 00:00:1796371223.041658   15986 generator_dataset_op.cc:213] Memory "
+    "patch applied: M_TRIM_THRESHOLD=128 kb was set",
 ]
 
 
