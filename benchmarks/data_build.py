@@ -15,9 +15,7 @@ Run by hand:
 """
 
 import argparse
-import os
 import pathlib
-import sys
 import tempfile
 import time
 
@@ -26,10 +24,7 @@ import soundfile
 import tensorflow_datasets as tfds
 from apache_beam.options.pipeline_options import PipelineOptions
 
-DATASETS_DIR = pathlib.Path(__file__).resolve().parents[1] / "datasets"
-sys.path.insert(0, str(DATASETS_DIR))
-
-from piano_dataset import piano_dataset_dataset_builder  # noqa: E402
+from keras_ada.datasets.piano_dataset import piano_dataset_dataset_builder
 
 # (sample rate, channels, soundfile format, subtype), in turn.
 FORMATS = [
@@ -88,10 +83,6 @@ def main():
     parser.add_argument("--bad", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    # Beam's worker processes import the builder as `tfds build` does.
-    os.environ["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(DATASETS_DIR), os.environ.get("PYTHONPATH")])
-    )
     with tempfile.TemporaryDirectory() as work:
         work = pathlib.Path(work)
         folder = work / "recordings"

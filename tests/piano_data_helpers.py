@@ -1,7 +1,8 @@
 """Helpers of the data tests: synthetic recordings and `recordings` builds.
 
-`datasets/` is a folder of TFDS builders, not a package: importing this module puts
-it on `sys.path`, so that `piano_dataset` imports (as `tfds build` finds it).
+The builder is `keras_ada.datasets.piano_dataset`; `datasets/` is the folder
+`tfds build` runs in, not a package: importing this module puts it on
+`sys.path`, so that the TFDS tests beside its entry point import.
 """
 
 import pathlib
@@ -14,7 +15,7 @@ DATASETS_DIR = pathlib.Path(__file__).resolve().parents[1] / "datasets"
 if str(DATASETS_DIR) not in sys.path:
     sys.path.insert(0, str(DATASETS_DIR))
 
-from piano_dataset import piano_dataset_dataset_builder  # noqa: E402
+from keras_ada.datasets.piano_dataset import piano_dataset_dataset_builder  # noqa: E402, I001
 
 SAMPLE_RATE = 16000
 # Durations (seconds) of the synthetic recordings of `prepared_data_dir`.

@@ -1,12 +1,15 @@
 """piano_dataset dataset."""
 
+import pathlib
 import unittest
 from typing import ClassVar
 
 import tensorflow_datasets as tfds
 
-from . import piano_dataset_dataset_builder
-from . import synthesis
+from keras_ada.datasets.piano_dataset import piano_dataset_dataset_builder
+from keras_ada.datasets.piano_dataset import synthesis
+
+DUMMY_DATA = pathlib.Path(__file__).parent / "dummy_data"
 
 
 class PianoDatasetRecordingsTest(tfds.testing.DatasetBuilderTestCase):
@@ -20,6 +23,7 @@ class PianoDatasetRecordingsTest(tfds.testing.DatasetBuilderTestCase):
     """
 
     DATASET_CLASS = piano_dataset_dataset_builder.Builder
+    EXAMPLE_DIR = str(DUMMY_DATA)
     BUILDER_CONFIG_NAMES_TO_TEST = ("recordings",)
     SPLITS: ClassVar[dict[str, int]] = {"train": 3, "eval": 1}
 
@@ -29,6 +33,7 @@ class PianoDatasetScoresTest(tfds.testing.DatasetBuilderTestCase):
     """The embedded source on three short scores of the music21 corpus."""
 
     DATASET_CLASS = piano_dataset_dataset_builder.Builder
+    EXAMPLE_DIR = str(DUMMY_DATA)
     BUILDER_CONFIG_NAMES_TO_TEST = (
         piano_dataset_dataset_builder.PianoConfig(
             name="embedded_test",

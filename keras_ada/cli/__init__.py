@@ -4,7 +4,10 @@ Each subcommand is a module of this package with two functions:
 `add_parser(subparsers)` adds its `argparse` subparser and `run(args)` runs it.
 To add a subcommand, add its module name to `COMMANDS`. `--backend` chooses the
 Keras backend: as importing `keras_ada` imports Keras, the command starts again
-on that backend when it is not the one in use.
+on that backend when it is not the one in use. A user mistake ends in one line,
+`keras-ada <command>: error: ...` (`--debug` shows the traceback); the output
+holds keras-ada's own messages only (`keras_ada.cli.output`; `-v` shows
+everything).
 """
 
 import argparse
@@ -13,9 +16,21 @@ import os
 import sys
 
 from keras_ada.cli.checks import check_arguments
+from keras_ada.cli.checks import check_backend
 from keras_ada.cli.checks import is_user_error
+from keras_ada.cli.choices import check_choices
+from keras_ada.cli.output import command_output
 
-COMMANDS = ("train", "tune", "sample", "reconstruct", "demo", "evaluate", "report")
+COMMANDS = (
+    "train",
+    "tune",
+    "sample",
+    "reconstruct",
+    "demo",
+    "evaluate",
+    "report",
+    "data",
+)
 
 BACKENDS = ("tensorflow", "jax", "torch")
 
@@ -34,6 +49,14 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     )
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback of any error"
+    )
+    parser.add_argument(
+        "-v",
+        "--all-output",
+        action="store_true",
+        help="show everything libraries print (TensorFlow's C++ logs, their "
+        "deprecation warnings; TensorFlow's start-up lines with "
+        "TF_CPP_MIN_LOG_LEVEL=0); by default only keras-ada's own messages",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="command", required=True)
     runners = {}
@@ -55,17 +78,20 @@ def main(argv: list[str] | None = None) -> int:
                 f"--backend {args.backend}: Keras already runs on {_backend()} in this "
                 "process; set KERAS_BACKEND before importing keras_ada instead."
             )
+        check_backend(args)
         # Importing keras_ada imported Keras: start again on the chosen backend.
         os.environ["KERAS_BACKEND"] = args.backend
         os.execv(sys.executable, [sys.executable, "-m", "keras_ada", *sys.argv[1:]])
-    try:
-        check_arguments(args)
-        status = runners[args.command].run(args)
-    except Exception as error:
-        if args.debug or not is_user_error(error):
-            raise
-        print(f"keras-ada {args.command}: error: {error}", file=sys.stderr)
-        return 1
+    with command_output(args.all_output):
+        try:
+            check_arguments(args)
+            check_choices(args)
+            status = runners[args.command].run(args)
+        except Exception as error:
+            if args.debug or not is_user_error(error):
+                raise
+            print(f"keras-ada {args.command}: error: {error}", file=sys.stderr)
+            return 1
     return 0 if status is None else int(status)
 
 

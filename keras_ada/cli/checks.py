@@ -4,7 +4,9 @@ A failed check raises `UserError`, which `keras_ada.cli.main` reports as one
 line, `keras-ada <command>: error: <message>`, with a non-zero exit status.
 """
 
+import importlib.util
 import os
+import sys
 import tempfile
 
 from keras_ada.runner.errors import UserError
@@ -24,13 +26,17 @@ NON_NEGATIVE = ("eval_steps", "offset", "process_id")
 
 
 def is_user_error(error: Exception) -> bool:
-    """Whether `error` is reported as one line: a `UserError`, a diverged
-    training run or an output directory in use by another run."""
+    """Whether `error` is reported as one line: a `UserError`, data not
+    prepared, a diverged training run or an output directory in use by another
+    run."""
     if isinstance(error, UserError):
         return True
     from keras_ada.training.divergence import TrainingDiverged
     from keras_ada.training.run_lock import RunLocked
 
+    piano = sys.modules.get("keras_ada.data.piano")  # not imported: not its error
+    if piano and isinstance(error, piano.DataNotPrepared):
+        return True
     return isinstance(error, (TrainingDiverged, RunLocked))
 
 
@@ -57,22 +63,34 @@ def check_arguments(args):
         raise UserError(f"--data-dir {data_dir}: no such directory.")
 
 
-def check_writable_directory(path: str):
-    """Raises `UserError` unless the directory `path` exists or can be created
-    and written; creates nothing."""
+def check_backend(args):
+    """Exits with one line when the `--backend` library is not installed."""
+    if importlib.util.find_spec(args.backend) is None:
+        print(
+            f"keras-ada {args.command}: error: --backend {args.backend}: "
+            f"{args.backend} is not installed; `pip install {args.backend}`, or "
+            "choose another backend.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+
+
+def check_writable_directory(path: str, option: str = "--output"):
+    """Raises `UserError` unless the directory `path` (given as `option`)
+    exists or can be created and written; creates nothing."""
     if os.path.exists(path) and not os.path.isdir(path):
-        raise UserError(f"--output {path}: exists and is not a directory.")
+        raise UserError(f"{option} {path}: exists and is not a directory.")
     ancestor = os.path.abspath(path)
     while not os.path.exists(ancestor):
         ancestor = os.path.dirname(ancestor)
     if not os.path.isdir(ancestor):
-        raise UserError(f"--output {path}: {ancestor} is not a directory.")
+        raise UserError(f"{option} {path}: {ancestor} is not a directory.")
     try:
         with tempfile.TemporaryFile(dir=ancestor):
             pass
     except OSError as error:
         raise UserError(
-            f"--output {path}: cannot write in {ancestor} ({error.strerror})."
+            f"{option} {path}: cannot write in {ancestor} ({error.strerror})."
         ) from None
 
 

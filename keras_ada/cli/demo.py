@@ -31,6 +31,7 @@ keep the notes that the AMAE's lose. The README's demo section gives the reasons
 import argparse
 import os
 
+from keras_ada.cli.choices import scale_help
 from keras_ada.runner import run_demo
 
 
@@ -46,7 +47,9 @@ def add_parser(subparsers):
         "--config", default="embedded_mini", help="piano_dataset builder config"
     )
     parser.add_argument("--output", default="demo", help="output directory")
-    parser.add_argument("--scale", default="demo", help="zoo scale of the hierarchy")
+    parser.add_argument(
+        "--scale", default="demo", help=scale_help("demo", "zoo scale of the stack")
+    )
     parser.add_argument(
         "--steps",
         type=int,

@@ -5,7 +5,8 @@ Examples:
     keras-ada evaluate runs/1.2 --config embedded_mini --output runs/1.2/evaluation
     keras-ada evaluate runs/3.7 --seconds 60 --row 3.7
 
-Deterministic: every recording of the split is cut into consecutive windows
+By default the data is the run's own (`data.json`, written by `keras-ada
+train`). Deterministic: every recording of the split is cut into consecutive windows
 (no random excerpts) and scored with the saved (Polyak-averaged) weights. Prints
 and writes `evaluation.json` (NLL in nats per timestep over full-context
 positions; per-second and pooled code perplexity; reconstruction fidelity and
@@ -31,9 +32,14 @@ def add_parser(subparsers):
     )
     parser.add_argument("--output", help="output directory (default: RUN/evaluation)")
     parser.add_argument("--row", help="the paper's row id, for its numbers")
-    parser.add_argument("--data-dir", help="TFDS data directory of piano_dataset")
     parser.add_argument(
-        "--config", default="embedded", help="piano_dataset builder config"
+        "--data-dir",
+        help="TFDS data directory of piano_dataset (default: the run's, from its "
+        "data.json)",
+    )
+    parser.add_argument(
+        "--config",
+        help="piano_dataset builder config (default: the run's, else embedded)",
     )
     parser.add_argument("--batch-size", type=int, default=8, help="windows per batch")
     parser.add_argument(

@@ -21,6 +21,7 @@ Writes, per file, `<name>_original.wav`, `<name>_reconstruction.wav` and
 import argparse
 import sys
 
+from keras_ada.cli.choices import scale_help
 from keras_ada.runner import reconstruct_files
 
 
@@ -52,7 +53,9 @@ def add_parser(subparsers):
         "stack (levels bottom first, then the prior, whose value is unused)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed")
-    parser.add_argument("--scale", default="paper", help="scale of a zoo name")
+    parser.add_argument(
+        "--scale", default="paper", help=scale_help("paper", "scale of a zoo name")
+    )
     return parser
 
 

@@ -2,8 +2,8 @@
 
 Example:
 
-    keras-ada report runs/1.2 runs/3.7 --audio demo/samples demo/reconstruction \
-        --output report
+    keras-ada report runs/1.2 runs/3.7 --output report \\
+        --audio demo/samples demo/reconstruction
 
 Writes OUTPUT/index.html (open it in a browser; no server needed) with, per run,
 its evaluation table beside the paper's (from `keras-ada evaluate`), its training

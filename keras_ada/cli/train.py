@@ -23,6 +23,7 @@ import argparse
 import json
 
 from keras_ada.cli.checks import UserError
+from keras_ada.cli.choices import scale_help
 from keras_ada.runner import train_model
 
 
@@ -109,7 +110,11 @@ def add_parser(subparsers):
 def add_data_arguments(parser):
     """The options that choose a model's scale and the batches it trains on,
     shared by `train` and `tune`."""
-    parser.add_argument("--scale", default="paper", help="paper, small or tiny")
+    parser.add_argument(
+        "--scale",
+        default="paper",
+        help=scale_help("paper, for GPUs; tiny trains on a CPU in seconds"),
+    )
     parser.add_argument("--batch-size", type=int, help="global batch size")
     parser.add_argument(
         "--length",

@@ -46,7 +46,7 @@ def excerpts(
     in recording order, and the last batch may be smaller.
 
     The prepared data is found by name in the TFDS data directory (build it with
-    `cd datasets && tfds build piano_dataset`); `datasets/` is never imported.
+    `keras-ada data build`); its builder is never imported.
 
     Args:
         split: `"train"` or `"eval"`.

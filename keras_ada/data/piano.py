@@ -1,7 +1,8 @@
 """The prepared `piano_dataset` (TFDS), read without importing its builder.
 
-`datasets/piano_dataset` is a folder of TFDS builder code, not a package: the data it
-prepares is found by name in a TFDS data directory, like any dataset on disk.
+The data that `keras_ada.datasets.piano_dataset` prepares (`keras-ada data
+build`) is found by name in a TFDS data directory, like any dataset on disk,
+without importing the builder (its Beam and music21 dependencies).
 """
 
 import tensorflow as tf
@@ -10,6 +11,23 @@ import tensorflow_datasets as tfds
 from keras_ada.validation import check_one_of
 
 NAME = "piano_dataset"
+
+
+class DataNotPrepared(FileNotFoundError):
+    """A `piano_dataset` config is not prepared in the data directory; the
+    message names `--data-dir` and the command that builds it."""
+
+    def __init__(self, config: str, data_dir: str | None):
+        where = data_dir or "the default TFDS data directory"
+        build = f"keras-ada data build --config {config}" + (
+            f" --data-dir {data_dir}" if data_dir else " [--data-dir DIR]"
+        )
+        if config == "recordings":
+            build += " --manual-dir YOUR_RECORDINGS"
+        super().__init__(
+            f"{NAME}/{config} is not prepared in {where}: give the --data-dir "
+            f"(`data_dir`) it was built in, or build it with `{build}`."
+        )
 
 
 def load_builder(config: str = "embedded", data_dir: str | None = None):
@@ -24,27 +42,20 @@ def load_builder(config: str = "embedded", data_dir: str | None = None):
         A `tfds.core.DatasetBuilder` whose data is prepared.
 
     Raises:
-        FileNotFoundError: if the config has not been built in `data_dir`.
+        DataNotPrepared: (a `FileNotFoundError`) if the config has not been
+            built in `data_dir`.
 
     Example:
 
     >>> builder = load_builder("embedded_mini")  # doctest: +SKIP
     >>> builder.info.splits["train"].num_examples  # doctest: +SKIP
     """
-    where = data_dir or "the default TFDS data directory"
-    hint = (
-        f"Build it first: `cd datasets && tfds build {NAME} --config {config}"
-        + (f" --data_dir {data_dir}" if data_dir else "")
-        + ("  --manual_dir DIR`" if config == "recordings" else "`")
-    )
     try:
         builder = tfds.builder(f"{NAME}/{config}", data_dir=data_dir)
-    except tfds.core.registered.DatasetNotFoundError as error:
-        raise FileNotFoundError(
-            f"{NAME}/{config} is not prepared in {where}. {hint}"
-        ) from error
-    if not builder.is_prepared():
-        raise FileNotFoundError(f"{NAME}/{config} is not prepared in {where}. {hint}")
+    except tfds.core.registered.DatasetNotFoundError:
+        builder = None
+    if builder is None or not builder.is_prepared():
+        raise DataNotPrepared(config, data_dir)
     return builder
 
 

@@ -38,12 +38,17 @@ def read_scalars(log_dir: str) -> dict:
     return series
 
 
-def plot_curves(series: dict, path: str, title: str) -> bool:
+def plot_curves(
+    series: dict, path: str, title: str, steps_per_interval: int | None = None
+) -> bool:
     """Draws the `nll`, `loss` and `perplexity` series to a PNG.
 
     One panel per metric and kind of series: Keras numbers its batch-level
     summaries (`batch_*`) by training step and its epoch-level ones (`epoch_*`,
-    training and validation, one per checkpoint interval) by interval.
+    training and validation, one per checkpoint interval) by interval. Keras'
+    batch-level `loss` and `nll` are running means that restart at each
+    checkpoint; given `steps_per_interval`, they are drawn per step instead
+    (`per_step`), with no jump at the checkpoints.
 
     Returns:
         Whether there was anything to draw (no file is written otherwise).
@@ -66,6 +71,10 @@ def plot_curves(series: dict, path: str, title: str) -> bool:
         for name, (steps, values) in sorted(series.items()):
             if name.endswith(f"{kind}_{metric}") and len(steps):
                 marker = "o" if len(steps) < 20 else None
+                if kind == "batch" and metric != "perplexity" and steps_per_interval:
+                    values = per_step(steps, values, steps_per_interval)
+                elif kind == "batch":
+                    name += " (running mean of each interval)"
                 axis.plot(steps, values, label=name, marker=marker)
         axis.set_title(
             f"{title}: {metric} per {'step' if kind == 'batch' else 'interval'}"
@@ -76,6 +85,30 @@ def plot_curves(series: dict, path: str, title: str) -> bool:
         axis.set_visible(False)
     figure.savefig(path, dpi=90)
     return True
+
+
+def per_step(steps, means, steps_per_interval: int):
+    """Undoes Keras' running means: the mean of the steps since the previous
+    summary (one value per summary).
+
+    Keras logs at step `s` the mean of the steps of its checkpoint interval so
+    far, `k = (s - 1) % steps_per_interval + 1` of them. Two summaries of one
+    interval give the mean of the steps between them; the first summary of an
+    interval is its own mean.
+
+    Example:
+
+    >>> per_step(np.array([2, 4, 6]), np.array([1.0, 2.0, 5.0]), 4)
+    array([1., 3., 5.])
+    """
+    positions = (np.asarray(steps) - 1) % steps_per_interval + 1
+    totals = positions * np.asarray(means, dtype=float)
+    values = np.asarray(means, dtype=float).copy()
+    same_interval = np.diff(positions) == np.diff(steps)
+    spans = np.diff(positions)
+    later = np.flatnonzero(same_interval) + 1
+    values[later] = (totals[later] - totals[later - 1]) / spans[later - 1]
+    return values
 
 
 def _add(series, name, points):

@@ -14,6 +14,9 @@ from keras_ada.evaluation.table import HEADER
 from keras_ada.evaluation.table import markdown_lines
 from keras_ada.report.curves import plot_curves
 from keras_ada.report.curves import read_scalars
+from keras_ada.runner.run_data import run_data
+
+FIDELITY_HEADER = ["through", "measure", "reconstruction", "floor"]
 
 STYLE = (
     "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
@@ -64,22 +67,39 @@ def _run_section(run, output, key):
         with open(evaluation) as file:
             saved = json.load(file)
         lines = markdown_lines(saved["results"], saved.get("row"), name)
-        parts.append(_table(HEADER, lines))
+        parts.append(_table(HEADER[:-1], [line[:-1] for line in lines]))
         parts.append(
             "<p>NLL in nats per timestep over full-context positions of the whole "
             "eval split; perplexity per one-second sequence (as the paper's Table 1) "
-            "and pooled over all codes; fidelity of reconstructions, in brackets "
-            "that of an unrelated excerpt (the floor).</p>"
+            "and pooled over all codes.</p>"
         )
+        fidelity = _fidelity_rows(saved["results"].get("fidelity"))
+        if fidelity:
+            parts.append(_table(FIDELITY_HEADER, fidelity))
+            parts.append(
+                "<p>Fidelity of reconstructions beside its floor: the same measure "
+                "between the excerpt and an unrelated one.</p>"
+            )
     else:
         parts.append(
             f"<p>Not evaluated: run <code>keras-ada evaluate {html.escape(run)}</code>.</p>"
         )
+    trained_on = run_data(run)
+    if trained_on:
+        data = (
+            "synthetic tones"
+            if trained_on["synthetic"]
+            else f"piano_dataset/{trained_on['config']}"
+            + (f" in {trained_on['data_dir']}" if trained_on["data_dir"] else "")
+        )
+        parts.append(f"<p>Trained on {html.escape(data)}.</p>")
     for index, log_dir in enumerate(_log_dirs(run)):
         label = os.path.relpath(os.path.dirname(log_dir), run)
         label = name if label == "." else f"{name}/{label}"
         image = f"{key}_curves{index}.png"
-        if plot_curves(read_scalars(log_dir), os.path.join(output, image), label):
+        series = read_scalars(log_dir)
+        interval = _steps_per_interval(os.path.dirname(log_dir))
+        if plot_curves(series, os.path.join(output, image), label, interval):
             parts.append(f"<h3>Training curves: {html.escape(label)}</h3>")
             parts.append(
                 f"<img src='{image}' alt='training curves of {html.escape(label)}'>"
@@ -128,6 +148,31 @@ def _audio_section(directory, output, key):
             f"<img src='{image}' alt='spectrograms of {html.escape(base)}'></div>"
         )
     return parts
+
+
+def _fidelity_rows(fidelity, levels="all levels"):
+    """Rows of `FIDELITY_HEADER`: per levels and measure, the value and floor."""
+    if not fidelity:
+        return []
+    if "reconstruction" not in fidelity:
+        return [
+            row
+            for name, scores in fidelity.items()
+            for row in _fidelity_rows(scores, name.replace("_", " "))
+        ]
+    return [
+        [levels, measure, f"{value:.3f}", f"{fidelity['floor'][measure]:.3f}"]
+        for measure, value in fidelity["reconstruction"].items()
+    ]
+
+
+def _steps_per_interval(run_dir):
+    """The steps between checkpoints of a run, from its checkpoint's state."""
+    path = os.path.join(run_dir, "checkpoint", "state.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as file:
+        return json.load(file).get("steps_per_epoch")
 
 
 def _log_dirs(run):

@@ -3,12 +3,14 @@
 Each subcommand of `keras-ada` parses its options and calls one of these:
 `train_model` (`keras-ada train`), `tune_model` (`tune`), `sample_to_files`
 (`sample`), `reconstruct_files` (`reconstruct`), `evaluate_run` (`evaluate`),
-`report_runs` (`report`) and `run_demo` (`demo`). A mistake in what is asked
+`report_runs` (`report`), `run_demo` (`demo`) and `build_data` (`data
+build`). A mistake in what is asked
 for raises `UserError`, a `ValueError` the command line reports as one line.
 Importing this package is quick: Keras and TensorFlow are imported when a
 function needs them.
 """
 
+from keras_ada.runner.data import build_data
 from keras_ada.runner.demo import run_demo
 from keras_ada.runner.errors import UserError
 from keras_ada.runner.evaluate import evaluate_run
@@ -21,6 +23,7 @@ from keras_ada.runner.tune import tune_model
 
 __all__ = [
     "UserError",
+    "build_data",
     "evaluate_run",
     "load_model",
     "reconstruct_files",

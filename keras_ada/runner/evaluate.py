@@ -4,6 +4,8 @@ import json
 import os
 from collections.abc import Sequence
 
+from keras_ada.runner.run_data import run_data
+
 
 def evaluate_run(
     run: str,
@@ -13,7 +15,7 @@ def evaluate_run(
     split: str = "eval",
     seconds: float | None = None,
     data_dir: str | None = None,
-    config: str = "embedded",
+    config: str | None = None,
     batch_size: int = 8,
     fidelity_excerpts: int = 2,
     fidelity_seconds: float = 1.0,
@@ -32,8 +34,10 @@ def evaluate_run(
         row: the paper's row id, for its numbers in `evaluation.md`.
         split: split of the piano data.
         seconds: evaluate at most this much audio (default: all of it).
-        data_dir: TFDS data directory of piano_dataset.
-        config: piano_dataset builder config.
+        data_dir: TFDS data directory of piano_dataset (default: the one
+            the run trained on, see `train_model`, else TFDS's default).
+        config: piano_dataset builder config (default: the one the run
+            trained on, else `"embedded"`).
         batch_size: windows per batch.
         fidelity_excerpts: excerpts reconstructed to measure fidelity.
         fidelity_seconds: their duration.
@@ -52,11 +56,15 @@ def evaluate_run(
     """
     from keras_ada import evaluation
 
+    trained_on = run_data(run)
+    if trained_on and not trained_on["synthetic"]:
+        config = config or trained_on["config"]
+        data_dir = data_dir or trained_on["data_dir"]
     results = evaluation.evaluate(
         run,
         split=split,
         data_dir=data_dir,
-        config=config,
+        config=config or "embedded",
         seconds=seconds,
         batch_size=batch_size,
         fidelity_excerpts=fidelity_excerpts,

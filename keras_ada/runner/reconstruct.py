@@ -86,6 +86,8 @@ def check_audio_file(path: str):
     """Raises `UserError` unless `path` is an audio file libsndfile can read."""
     import soundfile
 
+    if os.path.isdir(path):
+        raise UserError(f"{path} is a directory: give its audio files ({path}/*.wav).")
     if not os.path.isfile(path):
         raise UserError(f"{path}: no such file.")
     try:

@@ -6,6 +6,7 @@ import os
 
 from keras_ada.runner.plan import check_not_tuned
 from keras_ada.runner.plan import plan_training
+from keras_ada.runner.run_data import write_run_data
 
 TRAIN_SPLIT = "train"
 EVAL_SPLIT = "eval"
@@ -42,7 +43,8 @@ def train_model(
     Calling it again after the run was killed resumes it from its last
     checkpoint (`keras_ada.training.train`); calling it on a finished run
     does no training. Writes `model.keras` (Polyak-averaged weights),
-    `metrics.json`, `checkpoint/` and `logs/` (TensorBoard). A stack trains
+    `metrics.json`, `checkpoint/`, `logs/` (TensorBoard) and, in `output`,
+    `data.json` (the data, which `evaluate_run` reads by default). A stack trains
     level by level into one directory (`keras_ada.models.StackDirectory`),
     which `keras_ada.models.Stack.load` reads once every level is trained.
 
@@ -101,6 +103,10 @@ def train_model(
     name = zoo.resolve(model)
     if not pbt_baseline:
         check_not_tuned(name, scale, level, output)
+    if not synthetic:
+        from keras_ada import data
+
+        data.load_builder(config or "embedded", data_dir)  # before writing anything
     plan = plan_training(name, output, scale, level, codes_from, codes_dir, overrides)
     defaults = zoo.training_defaults(plan.config["name"], scale)
     steps = steps or defaults["steps"]
@@ -122,6 +128,9 @@ def train_model(
         f"Training {plan.config['name']} ({scale} scale) for {steps} steps, batch "
         f"{batch_size} x ({context} context + {length - context} scored) on "
         f"{distribution.name}; output {plan.work_dir}"
+    )
+    write_run_data(
+        output, config=config, data_dir=data_dir, length=length, synthetic=synthetic
     )
     trained, history = training.train(
         functools.partial(_compiled_model, plan.config, learning_rate, ema_momentum),

@@ -1,10 +1,12 @@
 """Watching the codebook of a quantised autoencoder during training."""
 
-import warnings
+import logging
 
 import keras
 
 COLLAPSE_FRACTION = 0.1
+
+logger = logging.getLogger(__name__)
 
 
 class CodebookMonitor(keras.callbacks.Callback):
@@ -41,9 +43,8 @@ class CodebookMonitor(keras.callbacks.Callback):
             return
         if float(perplexity) < self.collapse_fraction * num_codes:
             self._warned = True
-            warnings.warn(
+            logger.warning(
                 f"The codebook has collapsed: perplexity {float(perplexity):.1f} of "
                 f"{num_codes} codes after epoch {epoch + 1}. Consider "
-                "`VectorQuantiser(restart_unused=...)` or a smaller learning rate.",
-                stacklevel=2,
+                "`VectorQuantiser(restart_unused=...)` or a smaller learning rate."
             )

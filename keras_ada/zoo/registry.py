@@ -134,7 +134,8 @@ def config(name: str, scale: str = "paper", **overrides) -> dict:
 
     Args:
         name: a model name from `names()` or a row id such as `"3.7"`.
-        scale: `"paper"` (appendix A), `"small"` (one GPU) or `"tiny"` (CPU).
+        scale: `"paper"` (appendix A), `"small"` (one GPU), `"demo"` (`keras-ada
+            demo`, minutes on a CPU) or `"tiny"` (CPU, seconds).
         **overrides: values replacing those of the configuration; a dict value
             merges into the part of that name.
 

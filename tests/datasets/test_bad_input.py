@@ -18,7 +18,8 @@ from apache_beam.testing.util import equal_to
 from piano_data_helpers import build_recordings
 from piano_data_helpers import tones
 from piano_data_helpers import write_recordings
-from piano_dataset import piano_dataset_dataset_builder
+
+from keras_ada.datasets.piano_dataset import piano_dataset_dataset_builder
 
 # name: (rate, channels, seconds, soundfile format, subtype)
 GOOD = {

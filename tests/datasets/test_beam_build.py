@@ -12,11 +12,12 @@ import pytest
 import soundfile
 import tensorflow_datasets as tfds
 from apache_beam.options.pipeline_options import PipelineOptions
-from piano_data_helpers import DATASETS_DIR
 from piano_data_helpers import tones
 from piano_data_helpers import write_recordings
-from piano_dataset import audio_files
-from piano_dataset import piano_dataset_dataset_builder
+
+import keras_ada
+from keras_ada.datasets.piano_dataset import audio_files
+from keras_ada.datasets.piano_dataset import piano_dataset_dataset_builder
 
 GOOD = {
     "Bach/a.wav": (16000, 1, 2.0, "WAV", "PCM_16"),
@@ -100,12 +101,11 @@ def test_one_worker_gives_the_documented_examples(folder, tmp_path):
 
 @pytest.mark.slow
 def test_two_worker_processes_give_the_same_examples(folder, tmp_path, monkeypatch):
-    # Beam's worker processes import the builder's module as `tfds build` does,
-    # from the `datasets/` folder.
+    # Beam's worker processes import the builder's module from the keras_ada
+    # this process imported.
+    root = os.path.dirname(os.path.dirname(keras_ada.__file__))
     path = os.environ.get("PYTHONPATH")
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join(filter(None, [str(DATASETS_DIR), path]))
-    )
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [root, path])))
     options = PipelineOptions(
         direct_num_workers=2, direct_running_mode="multi_processing"
     )

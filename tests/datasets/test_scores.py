@@ -9,10 +9,13 @@ import numpy as np
 import piano_data_helpers  # noqa: F401 (puts datasets/ on sys.path)
 import pytest
 from etils import epath
-from piano_dataset import audio_files
-from piano_dataset import piano_dataset_dataset_builder as builder_module
-from piano_dataset import scores
-from piano_dataset import synthesis
+
+from keras_ada.datasets.piano_dataset import audio_files
+from keras_ada.datasets.piano_dataset import (
+    piano_dataset_dataset_builder as builder_module,
+)
+from keras_ada.datasets.piano_dataset import scores
+from keras_ada.datasets.piano_dataset import synthesis
 
 
 def _score():

@@ -50,5 +50,7 @@ def test_train_model_takes_the_learning_rate_and_decay(tmp_path):
 )
 def test_train_model_refuses_what_cannot_be_trained(tmp_path, model, options, message):
     with pytest.raises(runner.UserError, match=message):
-        runner.train_model(model, str(tmp_path), scale="tiny", **options)
+        runner.train_model(
+            model, str(tmp_path), scale="tiny", synthetic=True, **options
+        )
     assert not os.path.exists(tmp_path / "checkpoint")

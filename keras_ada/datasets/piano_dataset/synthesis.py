@@ -85,7 +85,9 @@ def render(notes: scores.Notes, soundfont: str) -> np.ndarray:
 
     Example:
 
-    >>> audio = render(scores.humanise(notes, seed=0), soundfont_path())
+    ```python
+    audio = render(scores.humanise(notes, seed=0), soundfont_path())
+    ```
     """
     fluidsynth = _fluidsynth()
     synth = fluidsynth.Synth(
