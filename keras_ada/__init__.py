@@ -16,10 +16,11 @@ Example:
 
 import importlib
 
-# Registers the serialisable layers and models (see above).
 from keras_ada.native_logs import quiet_start
 
-with quiet_start():  # TensorFlow's start-up lines, on its backend
+# Registers the serialisable layers and models (see above), without
+# TensorFlow's start-up lines on its backend.
+with quiet_start():
     from keras_ada import layers  # noqa: F401
     from keras_ada import models  # noqa: F401
 from keras_ada.version import __version__  # noqa: F401
