@@ -23,10 +23,13 @@ class StackDirectory:
 
     Args:
         path: the directory.
+        num_levels: the number of ADA levels, to name the files of a stack
+            whose `stack.json` is not written yet; read from it by default.
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, num_levels: int | None = None):
         self.path = path
+        self._num_levels = num_levels
 
     def exists(self) -> bool:
         """Whether `path` is a stack directory (it holds `stack.json`)."""
@@ -80,7 +83,10 @@ class StackDirectory:
         return os.path.join(self.path, f"codes_level_{level}")
 
     def _name(self, level):
-        return _model_name(level, self.num_levels())
+        num_levels = self._num_levels
+        return _model_name(
+            level, self.num_levels() if num_levels is None else num_levels
+        )
 
 
 def _model_name(level, num_levels):

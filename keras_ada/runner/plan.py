@@ -109,8 +109,7 @@ def _plan_stack_level(name, config, output, level, codes_dir):
             f"{name} is a stack of {num_levels} levels and a prior: choose "
             f"--level 0..{num_levels} ({num_levels} trains the prior)."
         )
-    directory = StackDirectory(output)
-    directory.write(num_levels)
+    directory = StackDirectory(output, num_levels)
     below = tuple(directory.model_file(index) for index in range(level))
     for index, path in enumerate(below):
         if not os.path.exists(path):
@@ -118,6 +117,7 @@ def _plan_stack_level(name, config, output, level, codes_dir):
                 f"Level {index} of {name} is not trained yet ({path} is missing): "
                 f"run `keras-ada train {name} --level {index}` first."
             )
+    directory.write(num_levels)
     return TrainingPlan(
         config=(config["levels"] + [config["prior"]])[level],
         encoder=Stack.load(output, compile=False, num_models=level) if level else None,

@@ -54,3 +54,12 @@ def test_train_model_refuses_what_cannot_be_trained(tmp_path, model, options, me
             model, str(tmp_path), scale="tiny", synthetic=True, **options
         )
     assert not os.path.exists(tmp_path / "checkpoint")
+
+
+def test_a_level_whose_levels_below_are_untrained_leaves_nothing(tmp_path):
+    output = tmp_path / "stack"
+    with pytest.raises(runner.UserError, match="Level 0 .* is not trained yet"):
+        runner.train_model(
+            "vqvae_wavenet", str(output), scale="tiny", level=1, synthetic=True
+        )
+    assert not output.exists()
