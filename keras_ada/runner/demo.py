@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from keras_ada.runner.errors import UserError
 from keras_ada.runner.evaluate import evaluate_run
 from keras_ada.runner.reconstruct import reconstruct_files
+from keras_ada.runner.reconstruct import write_real_excerpt
 from keras_ada.runner.report import report_runs
 from keras_ada.runner.sample import sample_to_files
 from keras_ada.runner.train import train_model
@@ -105,42 +106,3 @@ def run_demo(
         title="keras-ada demo",
     )
     return paths
-
-
-def write_real_excerpt(
-    path: str, seconds: float, data_dir: str | None, config: str
-) -> str:
-    """Writes an excerpt of the eval split (its second window: past any intro).
-
-    Args:
-        path: the WAV file to write.
-        seconds: the excerpt's duration.
-        data_dir: TFDS data directory of piano_dataset.
-        config: piano_dataset builder config.
-
-    Returns:
-        `path`.
-    """
-    import numpy as np
-
-    from keras_ada.audio import SAMPLE_RATE
-    from keras_ada.audio import mu_law_decode
-    from keras_ada.audio import write_wav
-    from keras_ada.data import excerpts
-
-    windows = excerpts(
-        "eval",
-        int(seconds * SAMPLE_RATE),
-        batch_size=1,
-        data_dir=data_dir,
-        config=config,
-        repeat=False,
-    )
-    classes = None
-    for classes in windows.take(2):
-        pass
-    if classes is None:
-        raise UserError(f"The eval split of piano_dataset/{config} has no audio.")
-    waveform = np.asarray(mu_law_decode(np.asarray(classes)))[0]
-    write_wav(path, waveform, SAMPLE_RATE)
-    return path

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from keras_ada.runner.errors import UserError
 from keras_ada.runner.load import load_model
+from keras_ada.runner.run_data import run_data
 from keras_ada.runner.temperatures import temperatures
 
 
@@ -34,7 +35,9 @@ def reconstruct_files(
     Args:
         model: a `keras_ada.models.Stack`, an ADA, or what `load_model`
             loads: a stack directory, a `.keras` file or a zoo name.
-        audio: paths of the audio files.
+        audio: paths of the audio files; none reconstructs an excerpt of
+            the eval split of the data that `model`, a run, trained on
+            (written to `output/eval_excerpt.wav`).
         output: output directory.
         seconds: excerpt duration.
         offset: excerpt start, in seconds.
@@ -59,6 +62,8 @@ def reconstruct_files(
     """
     import keras
 
+    if not audio:
+        audio = [_excerpt_of_the_run(model, output, seconds)]
     errors = {}
     readable = []
     for path in audio:
@@ -160,4 +165,60 @@ def _reconstruct_file(path, reconstruct, hop, output, offset, seconds):
     print(
         f"{path}: {len(waveform) / SAMPLE_RATE:.2f} s reconstructed ({equal:.1%} of "
         f"the mu-law classes equal the original); written to {output}"
+    )
+
+
+def write_real_excerpt(
+    path: str, seconds: float, data_dir: str | None, config: str
+) -> str:
+    """Writes an excerpt of the eval split (its second window: past any intro).
+
+    Args:
+        path: the WAV file to write.
+        seconds: the excerpt's duration.
+        data_dir: TFDS data directory of piano_dataset.
+        config: piano_dataset builder config.
+
+    Returns:
+        `path`.
+    """
+    import numpy as np
+
+    from keras_ada.audio import SAMPLE_RATE
+    from keras_ada.audio import mu_law_decode
+    from keras_ada.audio import write_wav
+    from keras_ada.data import excerpts
+
+    windows = excerpts(
+        "eval",
+        int(seconds * SAMPLE_RATE),
+        batch_size=1,
+        data_dir=data_dir,
+        config=config,
+        repeat=False,
+    )
+    classes = None
+    for classes in windows.take(2):
+        pass
+    if classes is None:
+        raise UserError(f"The eval split of piano_dataset/{config} has no audio.")
+    waveform = np.asarray(mu_law_decode(np.asarray(classes)))[0]
+    write_wav(path, waveform, SAMPLE_RATE)
+    return path
+
+
+def _excerpt_of_the_run(model, output, seconds):
+    """Writes an eval excerpt of the piano data the run `model` trained on."""
+    trained_on = run_data(model) if isinstance(model, str) else {}
+    if not trained_on or trained_on["synthetic"]:
+        raise UserError(
+            f"give the audio files to reconstruct: {model!r} is not a run that "
+            "trained on piano data (no data.json)."
+        )
+    os.makedirs(output, exist_ok=True)
+    return write_real_excerpt(
+        os.path.join(output, "eval_excerpt.wav"),
+        seconds,
+        trained_on["data_dir"],
+        trained_on["config"],
     )

@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from keras_ada import evaluation
 from keras_ada import runner
 from keras_ada.runner.run_data import run_data
@@ -47,3 +49,28 @@ def test_evaluate_reads_the_runs_data_unless_told(tmp_path, monkeypatch):
         ("recordings", data_dir),
         ("embedded_mini", "elsewhere"),
     ]
+
+
+def test_reconstruct_takes_an_excerpt_of_the_runs_data(tmp_path, monkeypatch):
+    from keras_ada.runner import reconstruct
+
+    run = str(tmp_path / "run")
+    data_dir = str(tmp_path / "data")
+    write_run_data(
+        run, config="recordings", data_dir=data_dir, length=100, synthetic=False
+    )
+    asked = []
+
+    def write_real_excerpt(path, seconds, data_dir, config):
+        asked.append((os.path.basename(path), seconds, data_dir, config))
+        return path
+
+    monkeypatch.setattr(reconstruct, "write_real_excerpt", write_real_excerpt)
+    errors = runner.reconstruct_files(run, [], str(tmp_path / "out"), seconds=2.0)
+    assert asked == [("eval_excerpt.wav", 2.0, data_dir, "recordings")]
+    assert "eval_excerpt.wav: no such file" in next(iter(errors.values()))
+    synthetic = str(tmp_path / "synthetic")
+    write_run_data(synthetic, config=None, data_dir=None, length=1, synthetic=True)
+    for model in (synthetic, "vqvae_hop8"):
+        with pytest.raises(runner.UserError, match="give the audio files"):
+            runner.reconstruct_files(model, [], str(tmp_path / "out"))
