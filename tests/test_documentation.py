@@ -1,6 +1,7 @@
 """The documentation runs: README snippets, docstring examples, the lazy API."""
 
 import doctest
+import fcntl
 import importlib
 import os
 import pathlib
@@ -64,13 +65,17 @@ def embedded_mini(pytestconfig):
     kept in pytest's cache for later runs."""
     data_dir = pytestconfig.cache.mkdir("embedded_mini_data")
     tfds = pathlib.Path(sys.executable).parent / "tfds"
-    subprocess.run(
-        [str(tfds), "build", "piano_dataset", "--config", "embedded_mini"]
-        + ["--data_dir", str(data_dir)],
-        cwd=ROOT / "datasets",
-        capture_output=True,
-        check=True,
-    )
+    # One build at a time: the test processes of a run share the cache.
+    with open(data_dir / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = subprocess.run(
+            [str(tfds), "build", "piano_dataset", "--config", "embedded_mini"]
+            + ["--data_dir", str(data_dir)],
+            cwd=ROOT / "datasets",
+            capture_output=True,
+            text=True,
+        )
+    assert built.returncode == 0, built.stderr[-3000:]
     return data_dir
 
 
