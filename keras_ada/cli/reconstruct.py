@@ -5,7 +5,6 @@ Examples:
     keras-ada reconstruct runs/3.7 recording.flac --seconds 4 --output recon/3.7
     keras-ada reconstruct runs/1.2/model.keras a.wav b.wav --temperature 0.9 --output recon/1.2
     keras-ada reconstruct runs/3.7 recording.wav --levels 1 --output recon/3.7-level1
-    keras-ada reconstruct runs/3.7 --output recon/3.7   # an excerpt of the run's data
 
 MODEL is a preset (directory, `hf://owner/name` or shipped name), a stack
 directory, a `.keras` file of a stack or an ADA, or a zoo name (untrained
@@ -13,8 +12,8 @@ weights). Each AUDIO file (any format libsndfile reads; mixed to mono and
 resampled to 16 kHz) is cut to `--seconds` from `--offset`, trimmed to a whole
 number of codes, mu-law encoded, encoded by the levels (all of them, or the first
 `--levels`) and decoded back by sampling every level's local model top down.
-Without AUDIO files, a run (a stack directory or a model trained by `keras-ada
-train`) reconstructs an excerpt of the eval split of the data it trained on.
+From Python, `reconstruct_files(run, [], output)` reconstructs an excerpt of the
+eval split of the data the run trained on.
 
 Writes, per file, `<name>_original.wav`, `<name>_reconstruction.wav` and
 `<name>.png` (both spectrograms). The Python API is
@@ -38,11 +37,7 @@ def add_parser(subparsers):
     parser.add_argument(
         "model", help="preset, stack directory, .keras file or zoo name"
     )
-    parser.add_argument(
-        "audio",
-        nargs="*",
-        help="audio files (default: an excerpt of the eval split of the run's data)",
-    )
+    parser.add_argument("audio", nargs="+", help="audio files")
     parser.add_argument("--output", required=True, help="output directory")
     parser.add_argument("--seconds", type=float, default=4.0, help="excerpt duration")
     parser.add_argument(
