@@ -107,6 +107,21 @@ def add_parser(subparsers):
     return parser
 
 
+def data_options(args) -> dict:
+    """The runner's arguments of the options `add_data_arguments` adds."""
+    return dict(
+        scale=args.scale,
+        batch_size=args.batch_size,
+        length=args.length,
+        seed=args.seed,
+        data_dir=args.data_dir,
+        config=args.config,
+        synthetic=args.synthetic,
+        codes_from=tuple(args.codes_from or ()),
+        codes_dir=args.codes_dir,
+    )
+
+
 def add_data_arguments(parser):
     """The options that choose a model's scale and the batches it trains on,
     shared by `train` and `tune`."""
@@ -154,19 +169,10 @@ def run(args):
     train_model(
         args.model,
         args.output,
-        scale=args.scale,
         level=args.level,
         steps=args.steps,
         learning_rate=args.learning_rate,
         ema_momentum=args.ema_momentum,
-        batch_size=args.batch_size,
-        length=args.length,
-        seed=args.seed,
-        data_dir=args.data_dir,
-        config=args.config,
-        synthetic=args.synthetic,
-        codes_from=tuple(args.codes_from or ()),
-        codes_dir=args.codes_dir,
         checkpoint_every=args.checkpoint_every,
         eval_steps=args.eval_steps,
         max_loss_ratio=args.max_loss_ratio,
@@ -174,6 +180,7 @@ def run(args):
         mixed_precision=args.mixed_precision,
         pbt_baseline=args.no_pbt,
         verbose=args.verbose,
+        **data_options(args),
     )
     return 0
 

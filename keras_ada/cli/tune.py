@@ -24,6 +24,7 @@ Tune's experiment). The Python API is `keras_ada.runner.tune_model`.
 import argparse
 
 from keras_ada.cli.train import add_data_arguments
+from keras_ada.cli.train import data_options
 from keras_ada.cli.train import parse_overrides
 from keras_ada.runner import tune_model
 
@@ -126,24 +127,16 @@ def run(args):
             quantile_fraction=args.quantile_fraction,
             divergence_factor=args.divergence_factor,
         ),
-        scale=args.scale,
         level=args.level,
         steps=args.steps,
         report_every=args.report_every,
         learning_rate=args.learning_rate,
         fitness=args.fitness,
         fitness_steps=args.fitness_steps,
-        batch_size=args.batch_size,
-        length=args.length,
-        seed=args.seed,
-        data_dir=args.data_dir,
-        config=args.config,
-        synthetic=args.synthetic,
-        codes_from=tuple(args.codes_from or ()),
-        codes_dir=args.codes_dir,
         eval_steps=args.eval_steps,
         overrides=parse_overrides(args.set),
         resources_per_trial=resources,
+        **data_options(args),
         address=args.address,
         verbose=args.verbose,
     )
