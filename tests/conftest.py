@@ -1,11 +1,15 @@
 """Test set-up shared by the whole suite.
 
-The suite runs once per Keras backend (`KERAS_BACKEND=tensorflow|jax`). Before any
-backend is imported, the CPU is split into two logical devices so that data-parallel
+The suite runs once per Keras backend (`KERAS_BACKEND=tensorflow|jax|torch`).
+Tests of code that does not depend on the backend (the data builder and
+pipelines, the command line, Beam, PBT's orchestration, the report) are marked
+`backend_neutral`: `make test` runs them on tensorflow only. Before any backend
+is imported, the CPU is split into two logical devices so that data-parallel
 training can be tested with two replicas on one machine.
 """
 
 import os
+import pathlib
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -23,6 +27,16 @@ if _cpus and tf.config.get_logical_device_configuration(_cpus[0]) is None:
     tf.config.set_logical_device_configuration(
         _cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2
     )
+
+
+BACKEND_NEUTRAL_DIRECTORIES = ("cli", "data", "datasets", "report", "tuning")
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = pathlib.Path(__file__).parent
+    for item in items:
+        if item.path.relative_to(tests).parts[0] in BACKEND_NEUTRAL_DIRECTORIES:
+            item.add_marker(pytest.mark.backend_neutral)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ original and an unrelated excerpt (the next one): a model whose reconstructions
 score no better than that has kept nothing of the music.
 """
 
+import keras
 import numpy as np
 
 from keras_ada.audio import SAMPLE_RATE
@@ -32,7 +33,7 @@ def held_out_excerpts(recordings, count: int, seconds: float, hop: int):
 def ada_fidelity(ada, recordings, count=2, seconds=1.0, seed=0) -> dict:
     """Fidelity of an audio ADA's reconstructions (encode, then decode by sampling)."""
     originals = held_out_excerpts(recordings, count, seconds, ada.hop)
-    codes = np.asarray(ada.encode(originals))
+    codes = keras.ops.convert_to_numpy(ada.encode(originals))
     reconstructions = ada.decode(codes, seed=seed)
     return score(originals, reconstructions)
 
@@ -57,8 +58,8 @@ def score(originals, reconstructions) -> dict:
     Returns:
         `{"reconstruction": {measure: value}, "floor": {measure: value}}`.
     """
-    originals = np.asarray(mu_law_decode(np.asarray(originals)))
-    reconstructions = np.asarray(mu_law_decode(np.asarray(reconstructions)))
+    originals = mu_law_decode(keras.ops.convert_to_numpy(originals), xp=np)
+    reconstructions = mu_law_decode(keras.ops.convert_to_numpy(reconstructions), xp=np)
     unrelated = np.roll(originals, 1, axis=0)
     return {
         "reconstruction": _mean(

@@ -193,6 +193,7 @@ class ResidualGatedBlock(keras.layers.Layer):
         Returns:
             `((residual_output_t, skip_output_t), state)`.
         """
+        inputs_t = ops.convert_to_tensor(inputs_t, self.compute_dtype)
         preactivation, state = self.queue.convolve(
             self.dilated_conv, state, inputs_t, time
         )

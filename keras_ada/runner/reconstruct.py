@@ -202,7 +202,7 @@ def write_real_excerpt(
         pass
     if classes is None:
         raise UserError(f"The eval split of piano_dataset/{config} has no audio.")
-    waveform = np.asarray(mu_law_decode(np.asarray(classes)))[0]
+    waveform = mu_law_decode(np.asarray(classes), xp=np)[0]
     write_wav(path, waveform, SAMPLE_RATE)
     return path
 

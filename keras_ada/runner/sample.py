@@ -143,7 +143,7 @@ def _sample(model, name, seconds, batch_size, seed, sample_rate, prime, options,
 
     if prime is not None:
         audio_model = model.levels[0] if isinstance(model, Stack) else model
-        classes = np.asarray(mu_law_encode(prime, audio_model.num_classes), "int32")
+        classes = mu_law_encode(prime, audio_model.num_classes, xp=np).astype("int32")
         prime = np.repeat(classes[None], batch_size, axis=0)
     if isinstance(model, Stack):
         if prime is not None:

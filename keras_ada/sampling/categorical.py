@@ -72,6 +72,8 @@ def draw_from_logits(logits, uniform):
     Returns:
         An int32 tensor `(batch,)`.
     """
+    logits = ops.convert_to_tensor(logits)
+    uniform = ops.convert_to_tensor(uniform, logits.dtype)
     num_classes = logits.shape[-1]
     cdf = ops.cumsum(ops.softmax(logits, axis=-1), axis=-1)
     threshold = uniform[:, None] * cdf[:, -1:]
@@ -93,7 +95,8 @@ def sample_categorical(logits, uniform, temperature):
     Returns:
         An int32 tensor `(batch,)`.
     """
-    logits = ops.cast(logits, "float32")
+    logits = ops.cast(ops.convert_to_tensor(logits), "float32")
+    temperature = ops.convert_to_tensor(temperature, "float32")
     greedy = ops.cast(ops.argmax(logits, axis=-1), "int32")
     positive = temperature > 0
     scale = ops.where(positive, temperature, ops.ones_like(temperature))

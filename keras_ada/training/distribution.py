@@ -5,8 +5,9 @@ logical CPUs when there are no GPUs and more than one logical CPU), and
 `tf.distribute.MultiWorkerMirroredStrategy` when `TF_CONFIG` describes a
 cluster. JAX: `keras.distribution.DataParallel` over `jax.devices()`, the
 devices of every process once `initialize_processes` has joined them into one
-job (`jax.distributed.initialize`). Other backends, or a single device: no
-distribution.
+job (`jax.distributed.initialize`). PyTorch: one device, as Keras has no
+data-parallel distribution for torch (a warning says so when several GPUs are
+visible). A single device: no distribution.
 
 On several workers or processes, each reads its own part of every global
 batch (TensorFlow's auto-sharding, Keras' `DataParallel.distribute_dataset`):
@@ -24,9 +25,12 @@ statistics are global by construction.
 
 import contextlib
 import functools
+import logging
 import os
 
 import keras
+
+logger = logging.getLogger(__name__)
 
 
 class Distribution:
@@ -142,7 +146,23 @@ def select_distribution(devices: list | None = None) -> Distribution:
         return _tensorflow_distribution(devices)
     if backend == "jax":
         return _jax_distribution(devices)
+    if backend == "torch":
+        return _torch_distribution(devices)
     return Distribution(f"{backend}, one device", 1)
+
+
+def _torch_distribution(devices):
+    import torch
+
+    count = len(devices) if devices is not None else torch.cuda.device_count()
+    if count > 1:
+        logger.warning(
+            "The torch backend trains on one of the %d devices: Keras has no "
+            "data-parallel distribution for torch (KERAS_BACKEND=jax or "
+            "tensorflow trains on all of them).",
+            count,
+        )
+    return Distribution("torch, one device", 1)
 
 
 def _tensorflow_distribution(devices):

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from keras import ops
 from keras.src import testing
+from tensor_checks import assert_allclose
 
 from keras_ada.layers import DilatedResidualStack
 
@@ -88,11 +89,11 @@ def test_steps_after_a_prefill_equal_the_full_pass(kernel_size):
     condition = rng.normal(size=(2, 20, stack.condition_channels)).astype("float32")
     full = ops.convert_to_numpy(stack(inputs, condition=condition))
     prefix, state = stack.prefill(inputs[:, :6], condition=condition[:, :6])
-    np.testing.assert_allclose(prefix, full[:, :6], atol=1e-5)
+    assert_allclose(prefix, full[:, :6], atol=1e-5)
     # Past the receptive field (16 inputs), so every queue wraps around.
     for t in range(6, 20):
         skip_t, state = stack.step(inputs[:, t], state, condition[:, t])
-        np.testing.assert_allclose(skip_t, full[:, t], atol=1e-5)
+        assert_allclose(skip_t, full[:, t], atol=1e-5)
     assert int(state["time"]) == 20
 
 
@@ -103,4 +104,4 @@ def test_steps_from_the_initial_state_equal_the_full_pass():
     state = stack.initial_state(batch_size=1)
     for t in range(10):
         skip_t, state = stack.step(inputs[:, t], state)
-        np.testing.assert_allclose(skip_t, full[:, t], atol=1e-5)
+        assert_allclose(skip_t, full[:, t], atol=1e-5)

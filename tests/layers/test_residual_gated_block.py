@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from keras import ops
 from keras.src import testing
+from tensor_checks import assert_allclose
 
 from keras_ada.layers import ResidualGatedBlock
 
@@ -113,8 +114,8 @@ def test_steps_equal_the_full_pass(project_residual):
         (residual_t, skip_t), state = block.step(
             inputs[:, t], state, ops.convert_to_tensor(t, "int32"), condition[:, t]
         )
-        np.testing.assert_allclose(residual_t, residual[:, t], atol=1e-5)
-        np.testing.assert_allclose(skip_t, skip[:, t], atol=1e-5)
+        assert_allclose(residual_t, residual[:, t], atol=1e-5)
+        assert_allclose(skip_t, skip[:, t], atol=1e-5)
 
 
 def test_prefill_state_continues_the_sequence():
@@ -122,12 +123,12 @@ def test_prefill_state_continues_the_sequence():
     inputs = np.random.default_rng(1).normal(size=(1, 9, 6)).astype("float32")
     _, skip = block(inputs)
     (_, prefix_skip), state = block.prefill(inputs[:, :7])
-    np.testing.assert_allclose(prefix_skip, skip[:, :7], atol=1e-5)
+    assert_allclose(prefix_skip, skip[:, :7], atol=1e-5)
     for t in (7, 8):
         (_, skip_t), state = block.step(
             inputs[:, t], state, ops.convert_to_tensor(t, "int32")
         )
-        np.testing.assert_allclose(skip_t, skip[:, t], atol=1e-5)
+        assert_allclose(skip_t, skip[:, t], atol=1e-5)
 
 
 def test_non_causal_block_has_no_step():

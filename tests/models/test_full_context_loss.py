@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from keras import ops
 
 from keras_ada import zoo
 from keras_ada.models import WaveNet
@@ -16,7 +17,7 @@ def tiny_wavenet():
 def test_perturbing_a_padded_position_changes_nothing():
     model = tiny_wavenet()
     x = np.random.default_rng(0).integers(0, 256, size=(2, 40)).astype("int32")
-    logits = np.asarray(model(x))
+    logits = ops.convert_to_numpy(model(x))
     loss = float(model.compute_loss(x, None, logits))
     perturbed = logits.copy()
     perturbed[:, : model.context_length] += np.random.default_rng(1).normal(
@@ -31,7 +32,7 @@ def test_perturbing_a_padded_position_changes_nothing():
 def test_nll_equals_a_hand_computation():
     model = tiny_wavenet()
     x = np.random.default_rng(2).integers(0, 256, size=(3, 30)).astype("int32")
-    logits = np.asarray(model(x)).astype("float64")
+    logits = ops.convert_to_numpy(model(x)).astype("float64")
     log_probs = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
     chosen = np.take_along_axis(log_probs, x[..., None], axis=-1)[..., 0]
     expected = -chosen[:, model.receptive_field :].mean()
@@ -44,7 +45,7 @@ def test_excerpts_no_longer_than_the_context_are_rejected():
     model = tiny_wavenet()
     x = np.zeros((1, model.context_length), "int32")
     with pytest.raises(ValueError, match="context"):
-        model.compute_loss(x, None, np.asarray(model(x)))
+        model.compute_loss(x, None, ops.convert_to_numpy(model(x)))
 
 
 def test_ada_context_is_the_local_receptive_field_in_whole_codes():

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from keras import ops
+from tensor_checks import assert_allclose
 
 from keras_ada.models import Modulator
 
@@ -13,9 +14,7 @@ def test_code_rate_biases_repeat_to_the_input_rate():
     code_rate = modulator(queries, upsample=False)
     assert tuple(code_rate.shape) == (2, 5, 12)
     assert modulator.compute_output_shape((2, 5, 3), upsample=False) == (2, 5, 12)
-    np.testing.assert_allclose(
-        ops.repeat(code_rate, 4, axis=1), modulator(queries), atol=1e-6
-    )
+    assert_allclose(ops.repeat(code_rate, 4, axis=1), modulator(queries), atol=1e-6)
 
 
 def test_hop_must_be_a_positive_integer():

@@ -8,6 +8,7 @@ import sys
 import keras
 import numpy as np
 import pytest
+from keras import ops
 
 from keras_ada import zoo
 from keras_ada.models import ADA
@@ -38,7 +39,8 @@ def inputs():
 
 def logits(model, x):
     outputs = model(x)
-    return np.asarray(outputs["logits"] if isinstance(outputs, dict) else outputs)
+    outputs = outputs["logits"] if isinstance(outputs, dict) else outputs
+    return ops.convert_to_numpy(outputs)
 
 
 @pytest.fixture
@@ -99,10 +101,11 @@ def test_fresh_process_loads_the_same_model(tmp_path, kind, cls):
     np.save(tmp_path / "x.npy", x)
     np.save(tmp_path / "expected.npy", logits(model, x))
     script = (
-        "import sys, numpy as np, keras_ada.models\n"
+        "import sys, keras, numpy as np, keras_ada.models\n"
         f"m = keras_ada.models.{cls.__name__}.from_preset(sys.argv[1] + '/preset')\n"
         "out = m(np.load(sys.argv[1] + '/x.npy'))\n"
-        "out = np.asarray(out['logits'] if isinstance(out, dict) else out)\n"
+        "out = out['logits'] if isinstance(out, dict) else out\n"
+        "out = keras.ops.convert_to_numpy(out)\n"
         "np.testing.assert_allclose(out, np.load(sys.argv[1] + '/expected.npy'),"
         " rtol=0, atol=1e-6)\n"
         "print(type(m).__name__)\n"

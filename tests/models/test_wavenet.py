@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 from keras import ops
+from tensor_checks import assert_allclose
 
 from keras_ada.models import WaveNet
 
@@ -66,7 +67,7 @@ def test_save_and_load_give_identical_outputs(tmp_path):
     path = str(tmp_path / "wavenet.keras")
     model.save(path)
     restored = keras.saving.load_model(path)
-    np.testing.assert_allclose(
+    assert_allclose(
         ops.convert_to_numpy(restored(x)), ops.convert_to_numpy(model(x)), atol=1e-6
     )
     assert restored.get_config() == model.get_config()
@@ -139,10 +140,10 @@ def test_steps_equal_the_teacher_forced_logits(input_format):
     previous = np.full((2,), 77, "int32")
     for t in range(12):
         logits_t, state = model.step(previous, state, condition[:, t])
-        np.testing.assert_allclose(logits_t, logits[:, t], atol=1e-4)
+        assert_allclose(logits_t, logits[:, t], atol=1e-4)
         previous = samples[:, t]
     # From a prefilled prime.
     state = model.prefill(samples[:, :5], condition[:, :5])
     for t in range(5, 12):
         logits_t, state = model.step(samples[:, t - 1], state, condition[:, t])
-        np.testing.assert_allclose(logits_t, logits[:, t], atol=1e-4)
+        assert_allclose(logits_t, logits[:, t], atol=1e-4)

@@ -47,6 +47,8 @@ def test_tiny_models_of_each_kind_learn(name, data):
 def one_and_two_replicas(tmp_path_factory):
     """One training step of the same VQ-VAE with the same global batch, on 1 and 2
     replicas, through `training.train`."""
+    if keras.backend.backend() == "torch":
+        pytest.skip("Keras has no data-parallel distribution for torch.")
     two = training.select_distribution()
     assert two.num_replicas == 2, "tests/conftest.py provides two CPU devices"
     one = training.select_distribution(devices=_devices()[:1])
@@ -203,6 +205,19 @@ def test_evaluate_reports_full_context_nll_and_the_perplexity_of_all_codes():
 def test_batch_size_must_split_across_replicas():
     with pytest.raises(ValueError, match="multiple of the number of replicas"):
         training.Distribution("two", 2).check_batch_size(3)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "torch", reason="the torch backend's distribution"
+)
+def test_torch_trains_on_one_device_and_says_so_when_given_several(caplog):
+    assert training.select_distribution().num_replicas == 1
+    assert not caplog.records
+    with caplog.at_level("WARNING", logger="keras_ada"):
+        distribution = training.select_distribution(devices=["cuda:0", "cuda:1"])
+    assert distribution.num_replicas == 1
+    (record,) = caplog.records
+    assert "one of the 2 devices" in record.getMessage()
 
 
 def test_steps_must_be_whole_checkpoint_intervals(tmp_path):

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from keras import ops
 
 from keras_ada import zoo
 from keras_ada.models import ADA
@@ -22,7 +23,8 @@ def saved_model(name, directory):
 def logits(model):
     x = np.random.default_rng(1).integers(0, 256, size=(2, 64))
     outputs = model(x)
-    return np.asarray(outputs["logits"] if isinstance(outputs, dict) else outputs)
+    outputs = outputs["logits"] if isinstance(outputs, dict) else outputs
+    return ops.convert_to_numpy(outputs)
 
 
 def test_load_takes_a_preset_directory(tmp_path):
