@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-BACKENDS ?= tensorflow jax
+BACKENDS ?= tensorflow jax torch
+# PyTorch's CPU build. Where pip does not find it among its sources, give its
+# index: make test TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH ?= torch==2.13.0
+TORCH_INDEX ?=
 DEMO_DIR ?= demo
 DEMO_BACKEND ?= jax
 PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=10
@@ -19,13 +23,16 @@ system-deps:
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
-	$(BIN)/pip install -e ".[jax,data,tune,dev]"
+	$(BIN)/pip install "$(TORCH)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(BIN)/pip install -e ".[jax,torch,data,tune,dev]"
 	touch $(STAMP)
 
+# Backend-neutral tests run once, with the first backend.
 test: install
-	@set -e; for backend in $(BACKENDS); do \
+	@set -e; marks=""; for backend in $(BACKENDS); do \
 		echo "== tests on the $$backend backend =="; \
-		KERAS_BACKEND=$$backend $(PYTEST) tests; \
+		KERAS_BACKEND=$$backend $(PYTEST) -m "$$marks" tests; \
+		marks="not backend_neutral"; \
 	done
 
 # Training jobs of two local processes per backend (minutes): not part of `test`.

@@ -5,7 +5,7 @@ the way a PyTorch user would (channels-first `nn.Conv1d`), so that
 `benchmarks/training.py` can time a training step of both side by side. Only the
 training step matters here: no sampling, no saving.
 
-PyTorch is a benchmark-only dependency: `pip install -e .[bench]`.
+PyTorch is a benchmark-only dependency: `pip install -e .[torch]`.
 """
 
 import torch

@@ -16,7 +16,7 @@ repeats, so that the ratio holds even on a machine shared with other work.
     python benchmarks/training.py --backends jax --networks local_model
     python benchmarks/training.py --batch-size 2 --length 2048 --json out.json
 
-PyTorch is a benchmark-only dependency: `pip install -e .[bench]`.
+PyTorch is a benchmark-only dependency: `pip install -e .[torch]`.
 """
 
 import argparse

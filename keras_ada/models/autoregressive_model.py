@@ -1,6 +1,7 @@
 """Shared training set-up of every model that predicts a sequence of classes."""
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_ada.models.preset import PresetMixin
@@ -50,8 +51,14 @@ class AutoregressiveModel(PresetMixin, keras.Model):
         return super().__call__(inputs, *args, **kwargs)
 
     def fit(self, x=None, *args, **kwargs):
-        """`keras.Model.fit`, after checking NumPy classes `x` once."""
+        """`keras.Model.fit`, after checking NumPy classes `x` once.
+
+        `shuffle` defaults to False for a dataset or generator `x`, which Keras
+        cannot shuffle (its batches are expected shuffled already).
+        """
         check_classes("x", x, self.num_classes, f"{type(self).__name__}.fit")
+        if not isinstance(x, np.ndarray) and len(args) < 8:  # shuffle is args[7]
+            kwargs.setdefault("shuffle", False)
         history = super().fit(x, *args, **kwargs)
         _own_weight_buffers(self)
         return history
