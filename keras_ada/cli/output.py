@@ -5,15 +5,16 @@ loads, drops the lines TensorFlow and XLA write to stderr before their logging
 starts (matched by exact message, `keras_ada.native_logs`), drops known deprecation
 messages of absl and Apache Beam (`PYTHON_NOISE`), and prints the warnings of
 keras-ada's own loggers (`keras_ada.*`: a collapsed codebook, skipped files) on
-their own line as `keras-ada: warning: ...`. With `-v` everything is shown.
+their own line as `keras-ada: warning: ...` (`keras_ada.cli.own_lines`). With
+`-v` everything is shown.
 """
 
 import contextlib
 import logging
 import os
 import re
-import sys
 
+from keras_ada.cli.own_lines import own_lines_logging
 from keras_ada.native_logs import filtered_stderr
 
 # Deprecation messages of libraries keras-ada uses, by logger.
@@ -30,7 +31,7 @@ def command_output(verbose: bool):
     Args:
         verbose: show everything (no filtering; TensorFlow's own log level).
     """
-    with _own_lines_logging():
+    with own_lines_logging():
         if verbose:
             yield
         else:
@@ -50,32 +51,6 @@ def _quiet_libraries():
     finally:
         for name, drop in filters.items():
             logging.getLogger(name).removeFilter(drop)
-
-
-@contextlib.contextmanager
-def _own_lines_logging():
-    """Prints the warnings of keras-ada's loggers to stderr, each on its own
-    line (a progress bar may be mid-line on a terminal), and only there."""
-    logger = logging.getLogger("keras_ada")
-    handler = logging.StreamHandler()
-    handler.setFormatter(_OwnLineFormatter())
-    saved = logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.level, logger.propagate = saved
-
-
-class _OwnLineFormatter(logging.Formatter):
-    """`keras-ada: warning: <message>`, after a line break on a terminal."""
-
-    def format(self, record):
-        message = f"keras-ada: {record.levelname.lower()}: {record.getMessage()}"
-        return "\n" + message if sys.stderr.isatty() else message
 
 
 class _DropNoise(logging.Filter):
