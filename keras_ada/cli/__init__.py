@@ -57,8 +57,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
         "-v",
         "--all-output",
         action="store_true",
-        help="show everything libraries print (TensorFlow's C++ logs, their "
-        "deprecation warnings; TensorFlow's start-up lines with "
+        help="show everything libraries print (TensorFlow's C++ logs of every "
+        "level, their deprecation warnings; TensorFlow's start-up lines with "
         "TF_CPP_MIN_LOG_LEVEL=0); by default only keras-ada's own messages",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="command", required=True)

@@ -32,6 +32,13 @@ def test_native_noise_is_dropped_by_exact_message(capfd):
     assert capfd.readouterr().err == kept + "\n"
 
 
+def test_native_noise_after_an_unfinished_progress_bar_is_dropped(capfd):
+    progress = "Generating train examples...: 0 examples [00:00, ? examples/s]\x1b[A"
+    with native_logs.filtered_stderr():
+        os.write(2, f"{progress}{NATIVE_LINES[0]}\n\r1 examples\n".encode())
+    assert capfd.readouterr().err == progress + "\r1 examples\n"
+
+
 def test_library_deprecations_are_dropped_and_own_warnings_kept(capfd, caplog):
     absl = logging.getLogger("absl")
     with output.command_output(verbose=False):
