@@ -56,10 +56,11 @@ def every_line_asked() -> bool:
 
 @contextlib.contextmanager
 def filtered_stderr(noise: re.Pattern = NATIVE_NOISE):
-    """Drops the lines of file descriptor 2 (stderr, C++ included) that
-    `noise` matches, within the context, and CUDA's failed initialisation
-    once a line said the machine has no CUDA drivers. Without a file
-    descriptor 2, filters nothing."""
+    """Drops the lines of file descriptor 2 (stderr, C++ included) in which
+    `noise` is found, within the context, and CUDA's failed initialisation
+    once a line said the machine has no CUDA drivers; what comes before the
+    noise on its line (a progress bar's unfinished line) is kept. Without a
+    file descriptor 2, filters nothing."""
     stop = _start_filter(noise)
     try:
         yield
