@@ -1,4 +1,5 @@
-"""Helpers of the data tests: synthetic recordings and `recordings` builds.
+"""Helpers of the data tests: synthetic recordings, `recordings` builds and the
+fixture of a tiny prepared `piano_dataset/recordings` (`prepared_data_dir`).
 
 The builder is `keras_ada.datasets.piano_dataset`; `datasets/` is the folder
 `tfds build` runs in, not a package: importing this module puts it on
@@ -9,6 +10,7 @@ import pathlib
 import sys
 
 import numpy as np
+import pytest
 import tensorflow_datasets as tfds
 
 DATASETS_DIR = pathlib.Path(__file__).resolve().parents[1] / "datasets"
@@ -75,3 +77,18 @@ def build_recordings(manual_dir, data_dir):
         download_config=tfds.download.DownloadConfig(manual_dir=str(manual_dir))
     )
     return builder
+
+
+@pytest.fixture(scope="session")
+def prepared_data_dir(tmp_path_factory):
+    """A TFDS data directory with `piano_dataset/recordings` of `DURATIONS`."""
+    import soundfile
+
+    manual_dir = tmp_path_factory.mktemp("recordings")
+    for index, (name, seconds) in enumerate(sorted(DURATIONS.items())):
+        path = manual_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        soundfile.write(path, tones(seconds, seed=index), SAMPLE_RATE, subtype="PCM_16")
+    data_dir = tmp_path_factory.mktemp("tensorflow_datasets")
+    build_recordings(manual_dir, data_dir)
+    return str(data_dir)

@@ -2,9 +2,11 @@
 
 Each subcommand is a module of this package with two functions:
 `add_parser(subparsers)` adds its `argparse` subparser and `run(args)` runs it.
-To add a subcommand, add its module name to `COMMANDS`. `--backend` chooses the
-Keras backend: as importing `keras_ada` imports Keras, the command starts again
-on that backend when it is not the one in use. A user mistake ends in one line,
+To add a subcommand, add its module name to `COMMANDS`. A subparser made with
+`intermixed=True` takes its options between its positional arguments
+(`keras_ada.cli.parsing`). `--backend` chooses the Keras backend: as importing
+`keras_ada` imports Keras, the command starts again on that backend when it is
+not the one in use. A user mistake ends in one line,
 `keras-ada <command>: error: ...` (`--debug` shows the traceback); the output
 holds keras-ada's own messages only (`keras_ada.cli.output`; `-v` shows
 everything).
@@ -20,6 +22,7 @@ from keras_ada.cli.checks import check_backend
 from keras_ada.cli.checks import is_user_error
 from keras_ada.cli.choices import check_choices
 from keras_ada.cli.output import command_output
+from keras_ada.cli.parsing import CommandParser
 
 COMMANDS = (
     "train",
@@ -37,7 +40,7 @@ BACKENDS = ("tensorflow", "jax", "torch")
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     """Returns the parser and the module that runs each subcommand name."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="keras-ada",
         description="Train and use the models of 'The challenge of realistic music "
         "generation: modelling raw audio at scale' (Dieleman et al., 2018).",
@@ -54,8 +57,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
         "-v",
         "--all-output",
         action="store_true",
-        help="show everything libraries print (TensorFlow's C++ logs, their "
-        "deprecation warnings; TensorFlow's start-up lines with "
+        help="show everything libraries print (TensorFlow's C++ logs of every "
+        "level, their deprecation warnings; TensorFlow's start-up lines with "
         "TF_CPP_MIN_LOG_LEVEL=0); by default only keras-ada's own messages",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="command", required=True)

@@ -2,25 +2,21 @@
 
 By default the command line sets TensorFlow's C++ log level before TensorFlow
 loads, drops the lines TensorFlow and XLA write to stderr before their logging
-starts (matched by exact message, `keras_ada.native_logs`), drops known deprecation
-messages of absl and Apache Beam (`PYTHON_NOISE`), and prints the warnings of
-keras-ada's own loggers (`keras_ada.*`: a collapsed codebook, skipped files) on
-their own line as `keras-ada: warning: ...`. With `-v` everything is shown.
+starts (matched by exact message, `keras_ada.native_logs`), drops the known
+messages of absl and Apache Beam that ask nothing of the user
+(`keras_ada.library_logs`), and prints the warnings of keras-ada's own loggers
+(`keras_ada.*`: a collapsed codebook, skipped files) on their own line as
+`keras-ada: warning: ...` (`keras_ada.cli.own_lines`). With `-v` everything is
+shown: the command runs with `TF_CPP_MIN_LOG_LEVEL=0`, which also keeps what
+importing the TFDS builder would drop.
 """
 
 import contextlib
-import logging
 import os
-import re
-import sys
 
+from keras_ada.cli.own_lines import own_lines_logging
+from keras_ada.library_logs import library_noise_dropped
 from keras_ada.native_logs import filtered_stderr
-
-# Deprecation messages of libraries keras-ada uses, by logger.
-PYTHON_NOISE = {
-    "absl": re.compile(r"`\w+\.dtype` is deprecated\. Please change your code"),
-    "root": re.compile(r"apitools not found, and bigquery client libraries are not"),
-}
 
 
 @contextlib.contextmanager
@@ -28,11 +24,13 @@ def command_output(verbose: bool):
     """Within it, the command's output is configured as the module describes.
 
     Args:
-        verbose: show everything (no filtering; TensorFlow's own log level).
+        verbose: show everything (no filtering; TensorFlow's C++ logs of
+            every level).
     """
-    with _own_lines_logging():
+    with own_lines_logging():
         if verbose:
-            yield
+            with _every_line():
+                yield
         else:
             with _quiet_libraries():
                 yield
@@ -41,49 +39,18 @@ def command_output(verbose: bool):
 @contextlib.contextmanager
 def _quiet_libraries():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # read when TF loads
-    filters = {name: _DropNoise(pattern) for name, pattern in PYTHON_NOISE.items()}
-    for name, drop in filters.items():
-        logging.getLogger(name).addFilter(drop)
-    try:
-        with filtered_stderr():
-            yield
-    finally:
-        for name, drop in filters.items():
-            logging.getLogger(name).removeFilter(drop)
+    with library_noise_dropped(), filtered_stderr():
+        yield
 
 
 @contextlib.contextmanager
-def _own_lines_logging():
-    """Prints the warnings of keras-ada's loggers to stderr, each on its own
-    line (a progress bar may be mid-line on a terminal), and only there."""
-    logger = logging.getLogger("keras_ada")
-    handler = logging.StreamHandler()
-    handler.setFormatter(_OwnLineFormatter())
-    saved = logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.WARNING)
-    logger.propagate = False
+def _every_line():
+    saved = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "0"
     try:
         yield
     finally:
-        logger.removeHandler(handler)
-        logger.level, logger.propagate = saved
-
-
-class _OwnLineFormatter(logging.Formatter):
-    """`keras-ada: warning: <message>`, after a line break on a terminal."""
-
-    def format(self, record):
-        message = f"keras-ada: {record.levelname.lower()}: {record.getMessage()}"
-        return "\n" + message if sys.stderr.isatty() else message
-
-
-class _DropNoise(logging.Filter):
-    """Drops the records whose message `pattern` matches."""
-
-    def __init__(self, pattern: re.Pattern):
-        super().__init__()
-        self.pattern = pattern
-
-    def filter(self, record):
-        return not self.pattern.match(record.getMessage())
+        if saved is None:
+            del os.environ["TF_CPP_MIN_LOG_LEVEL"]
+        else:
+            os.environ["TF_CPP_MIN_LOG_LEVEL"] = saved

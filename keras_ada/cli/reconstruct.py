@@ -2,6 +2,7 @@
 
 Examples:
 
+    keras-ada reconstruct runs/3.7 --output recon/3.7   # an excerpt of the run's data
     keras-ada reconstruct runs/3.7 recording.flac --seconds 4 --output recon/3.7
     keras-ada reconstruct runs/1.2/model.keras a.wav b.wav --temperature 0.9 --output recon/1.2
     keras-ada reconstruct runs/3.7 recording.wav --levels 1 --output recon/3.7-level1
@@ -12,8 +13,10 @@ weights). Each AUDIO file (any format libsndfile reads; mixed to mono and
 resampled to 16 kHz) is cut to `--seconds` from `--offset`, trimmed to a whole
 number of codes, mu-law encoded, encoded by the levels (all of them, or the first
 `--levels`) and decoded back by sampling every level's local model top down.
-From Python, `reconstruct_files(run, [], output)` reconstructs an excerpt of the
-eval split of the data the run trained on.
+Without AUDIO files, a run (a stack directory or a `model.keras` written by
+`keras-ada train`, which remembers its data in `data.json`) reconstructs an
+excerpt of the eval split of the data it trained on, written as `eval_excerpt`.
+Options may stand between the AUDIO files.
 
 Writes, per file, `<name>_original.wav`, `<name>_reconstruction.wav` and
 `<name>.png` (both spectrograms). The Python API is
@@ -33,11 +36,16 @@ def add_parser(subparsers):
         help="encode and decode real audio through a stack or an ADA",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        intermixed=True,
     )
     parser.add_argument(
         "model", help="preset, stack directory, .keras file or zoo name"
     )
-    parser.add_argument("audio", nargs="+", help="audio files")
+    parser.add_argument(
+        "audio",
+        nargs="*",
+        help="audio files (default: an excerpt of the eval split of the run's data)",
+    )
     parser.add_argument("--output", required=True, help="output directory")
     parser.add_argument("--seconds", type=float, default=4.0, help="excerpt duration")
     parser.add_argument(

@@ -46,9 +46,10 @@ def plot_curves(
     One panel per metric and kind of series: Keras numbers its batch-level
     summaries (`batch_*`) by training step and its epoch-level ones (`epoch_*`,
     training and validation, one per checkpoint interval) by interval. Keras'
-    batch-level `loss` and `nll` are running means that restart at each
-    checkpoint; given `steps_per_interval`, they are drawn per step instead
-    (`per_step`), with no jump at the checkpoints.
+    batch-level `loss`, `nll` and `perplexity` (the mean of the batches'
+    codebook perplexities) are running means that restart at each checkpoint;
+    given `steps_per_interval`, they are drawn per step instead (`per_step`),
+    with no jump at the checkpoints.
 
     Returns:
         Whether there was anything to draw (no file is written otherwise).
@@ -71,7 +72,7 @@ def plot_curves(
         for name, (steps, values) in sorted(series.items()):
             if name.endswith(f"{kind}_{metric}") and len(steps):
                 marker = "o" if len(steps) < 20 else None
-                if kind == "batch" and metric != "perplexity" and steps_per_interval:
+                if kind == "batch" and steps_per_interval:
                     values = per_step(steps, values, steps_per_interval)
                 elif kind == "batch":
                     name += " (running mean of each interval)"

@@ -6,8 +6,10 @@ import os
 import subprocess
 import sys
 
+import keras_ada
 from keras_ada import native_logs
 from keras_ada.cli import output
+from keras_ada.cli.own_lines import own_lines_logging
 
 NATIVE_LINES = [
     "WARNING: All log messages before absl::InitializeLog() is called are written "
@@ -30,6 +32,13 @@ def test_native_noise_is_dropped_by_exact_message(capfd):
     assert capfd.readouterr().err == kept + "\n"
 
 
+def test_native_noise_after_an_unfinished_progress_bar_is_dropped(capfd):
+    progress = "Generating train examples...: 0 examples [00:00, ? examples/s]\x1b[A"
+    with native_logs.filtered_stderr():
+        os.write(2, f"{progress}{NATIVE_LINES[0]}\n\r1 examples\n".encode())
+    assert capfd.readouterr().err == progress + "\r1 examples\n"
+
+
 def test_library_deprecations_are_dropped_and_own_warnings_kept(capfd, caplog):
     absl = logging.getLogger("absl")
     with output.command_output(verbose=False):
@@ -40,6 +49,40 @@ def test_library_deprecations_are_dropped_and_own_warnings_kept(capfd, caplog):
         logging.getLogger("keras_ada.training").warning("The codebook has collapsed")
     assert [r.getMessage() for r in caplog.records] == ["another absl warning"]
     assert capfd.readouterr().err == "keras-ada: warning: The codebook has collapsed\n"
+
+
+def test_a_warning_ends_the_unfinished_line_of_stdout_first(tmp_path, monkeypatch):
+    with open(tmp_path / "log", "w") as log:  # as `> log 2>&1`
+        monkeypatch.setattr(sys, "stdout", log)
+        monkeypatch.setattr(sys, "stderr", log)
+        with own_lines_logging():
+            print("1/4 loss: 5.5", end="")
+            logging.getLogger("keras_ada.training").warning("The codebook collapsed")
+            logging.getLogger("keras_ada.audio").warning("Skipped a.wav")
+            print("4/4 loss: 5.1")
+    assert (tmp_path / "log").read_text().split("\n") == [
+        "1/4 loss: 5.5",
+        "keras-ada: warning: The codebook collapsed",
+        "keras-ada: warning: Skipped a.wav",
+        "4/4 loss: 5.1",
+        "",
+    ]
+
+
+def test_training_warnings_start_a_line_in_a_log_of_stdout_and_stderr(tmp_path):
+    argv = ["train", "vqvae_hop8", "--scale", "tiny", "--synthetic", "--steps", "1"]
+    argv += ["--eval-steps", "0", "--length", "64", "--batch-size", "2"]
+    root = os.path.dirname(os.path.dirname(keras_ada.__file__))
+    result = subprocess.run(
+        [sys.executable, "-m", "keras_ada", *argv, "--output", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+    log = result.stdout.decode()  # as written: "\r" is not a line break
+    assert result.returncode == 0, log
+    warning = "keras-ada: warning: The codebook has collapsed: "
+    assert any(line.startswith(warning) for line in log.split("\n")), log
 
 
 def test_a_failed_cuda_start_is_shown_where_there_are_cuda_drivers(capfd, monkeypatch):

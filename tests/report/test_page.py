@@ -3,10 +3,12 @@
 import json
 
 import numpy as np
+from matplotlib.axes import Axes
 
 from keras_ada.evaluation import write_results
 from keras_ada.report import write_report
 from keras_ada.report.curves import per_step
+from keras_ada.report.curves import plot_curves
 
 
 def test_per_step_undoes_keras_running_means_across_checkpoints():
@@ -24,6 +26,22 @@ def test_per_step_undoes_keras_running_means_across_checkpoints():
     expected = values.reshape(-1, every).mean(axis=1)
     np.testing.assert_allclose(spans, expected)
     assert np.all(np.diff(spans) < 0)  # no jump back up at a checkpoint
+
+
+def test_every_batch_level_metric_is_drawn_per_step(tmp_path, monkeypatch):
+    drawn = {}
+    monkeypatch.setattr(
+        Axes, "plot", lambda axis, x, y, label, **kw: drawn.update({label: y})
+    )
+    steps, running = np.array([2, 4, 6]), np.array([1.0, 2.0, 5.0])
+    series = {
+        f"train/batch_{metric}": (steps, running)
+        for metric in ("loss", "nll", "perplexity")
+    }
+    assert plot_curves(series, str(tmp_path / "curves.png"), "run", 4)
+    assert set(drawn) == set(series)
+    for values in drawn.values():
+        np.testing.assert_allclose(values, [1.0, 3.0, 5.0])
 
 
 def test_fidelity_is_a_table_with_the_floor_beside_each(tmp_path):

@@ -26,10 +26,16 @@ import tensorflow_datasets as tfds
 from etils import epath
 
 from keras_ada.audio import SAMPLE_RATE
+from keras_ada.library_logs import printed_noise
+from keras_ada.native_logs import filter_stderr_until_exit
 
 from . import audio_files
 from . import recordings_pipeline
 from . import synthesis
+
+# The C++ lines of the build and of its worker processes, which inherit stderr
+# and log the libraries' noise before they import keras-ada.
+filter_stderr_until_exit(printed_noise())
 
 EVAL_FRACTION = 0.01
 _REPERTOIRE = epath.Path(__file__).parent / "repertoire.tsv"
