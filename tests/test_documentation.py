@@ -79,6 +79,8 @@ def embedded_mini(pytestconfig):
     return data_dir
 
 
+# Once, not per backend: the models, runner and sampling tests cover each backend.
+@pytest.mark.backend_neutral
 @pytest.mark.xdist_group("embedded_mini")
 @pytest.mark.parametrize("index", range(len(readme_snippets())))
 def test_readme_snippet_runs(index, embedded_mini, tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ def test_names_cover_every_row_of_tables_1_to_3():
     assert sorted(set(rows.values())) == sorted(zoo.names())
 
 
+@pytest.mark.backend_neutral  # configuration only: once, not per backend
 @pytest.mark.parametrize(
     "row, hop, local_receptive_field",
     [
@@ -54,6 +55,7 @@ def test_paper_scale_adas_have_the_papers_hops_and_receptive_fields(
     assert not ada.built
 
 
+@pytest.mark.backend_neutral  # configuration only: once, not per backend
 @pytest.mark.parametrize(
     "row, receptive_field",
     [("1.1", 6144), ("2.1", 6144), ("3.2", 12288), ("3.3", 49152)],
@@ -62,6 +64,7 @@ def test_paper_scale_wavenets_have_the_papers_receptive_fields(row, receptive_fi
     assert zoo.load(row).receptive_field == receptive_field
 
 
+@pytest.mark.backend_neutral  # configuration only: once, not per backend
 @pytest.mark.parametrize("row", ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7"])
 def test_paper_scale_receptive_fields_match_table_3_in_milliseconds(row):
     model = zoo.load(row)
