@@ -310,9 +310,8 @@ class IncrementalSampler:
             if callback is not None:
                 callback(new)
             if return_logits:
-                logits[:, done : done + count] = ops.convert_to_numpy(outputs[1])[
-                    :, :count
-                ]
+                step_logits = ops.convert_to_numpy(outputs[1])
+                logits[:, done : done + count] = step_logits[:, :count]
             if progress is not None:
                 progress.update(done + count)
         return (samples, logits) if return_logits else samples
