@@ -18,6 +18,7 @@ import numpy as np
 from keras_ada.validation import check_int_at_least
 
 SAMPLE_RATE = 16000
+MAX_SPECTROGRAM_FRAMES = 2048
 _BLOCK_SECONDS = 30
 
 logger = logging.getLogger(__name__)
@@ -171,6 +172,11 @@ def write_wav(path: str, waveform, sample_rate: int = SAMPLE_RATE):
 def save_spectrogram(path: str, waveforms: dict, sample_rate: int = SAMPLE_RATE):
     """Saves the log-power spectrograms of waveforms, one panel each, as an image.
 
+    Hann-windowed frames overlap by three quarters of a window; a waveform
+    longer than `MAX_SPECTROGRAM_FRAMES` such frames is drawn from that many
+    frames spread evenly over it (more columns than the image has pixels), so
+    the memory drawing takes does not grow with the duration.
+
     Args:
         path: image file (PNG).
         waveforms: `{title: waveform (time,)}`, drawn top to bottom.
@@ -182,19 +188,50 @@ def save_spectrogram(path: str, waveforms: dict, sample_rate: int = SAMPLE_RATE)
     axes = figure.subplots(len(waveforms), 1, squeeze=False)[:, 0]
     for axis, (title, waveform) in zip(axes, waveforms.items()):
         waveform = np.asarray(waveform, "float32")
-        window = min(1024, max(16, 2 ** int(math.log2(max(len(waveform), 2)) - 2)))
-        axis.specgram(
-            waveform,
-            NFFT=window,
-            Fs=sample_rate,
-            noverlap=window * 3 // 4,
+        seconds = max(len(waveform), 1) / sample_rate
+        axis.imshow(
+            log_power_frames(waveform),
+            origin="lower",
+            aspect="auto",
             cmap="magma",
-            scale="dB",
+            extent=(0.0, seconds, 0.0, sample_rate / 2),
         )
         axis.set_title(title)
         axis.set_ylabel("Hz")
     axes[-1].set_xlabel("seconds")
     figure.savefig(path, dpi=100)
+
+
+def log_power_frames(waveform, max_frames: int = MAX_SPECTROGRAM_FRAMES):
+    """Log power (dB) of Hann-windowed frames of a waveform, for drawing.
+
+    The window is a quarter of the waveform's length rounded down to a power
+    of two, from 16 to 1024 samples; frames start every quarter window, or,
+    past `max_frames` frames, at `max_frames` starts spread evenly.
+
+    Args:
+        waveform: float array `(time,)`.
+        max_frames: the most frames computed.
+
+    Returns:
+        A float64 array `(window // 2 + 1, frames)`, low frequencies first.
+
+    Example:
+
+    >>> keras_ada.audio.log_power_frames(np.zeros(16000 * 60)).shape
+    (513, 2048)
+    """
+    waveform = np.asarray(waveform, "float32")
+    window = min(1024, max(16, 2 ** int(math.log2(max(len(waveform), 2)) - 2)))
+    waveform = np.pad(waveform, (0, max(window - len(waveform), 0)))
+    count = (len(waveform) - window) // (window // 4) + 1
+    if count > max_frames:
+        starts = np.linspace(0, len(waveform) - window, max_frames).astype(int)
+    else:
+        starts = np.arange(count) * (window // 4)
+    frames = waveform[starts[:, None] + np.arange(window)] * np.hanning(window)
+    power = np.abs(np.fft.rfft(frames, axis=1).T) ** 2
+    return 10 * np.log10(np.maximum(power, 1e-20))
 
 
 def _cast(xp, values, dtype):

@@ -118,3 +118,21 @@ def test_an_unreadable_file_is_named(tmp_path):
     path.write_text("Not audio.\n")
     with pytest.raises(audio.AudioFileError, match="not_audio.wav: unreadable"):
         audio.read_audio(str(path))
+
+
+def test_spectrogram_frames_are_bounded_and_find_a_tone():
+    time = np.arange(16000 * 2) / 16000
+    tone = np.sin(2 * np.pi * 1000 * time)
+    frames = audio.log_power_frames(tone)
+    assert frames.shape == (513, (len(tone) - 1024) // 256 + 1)
+    # Bin k of a 1024-sample window is k * 16000 / 1024 Hz: 1000 Hz is bin 64.
+    assert np.all(frames.argmax(axis=0) == 64)
+    assert audio.log_power_frames(tone, max_frames=10).shape == (513, 10)
+    assert audio.log_power_frames(np.zeros(5)).shape == (9, 1)
+
+
+def test_save_spectrogram_of_a_long_waveform(tmp_path):
+    path = tmp_path / "long.png"
+    waveform = np.random.default_rng(0).uniform(-1, 1, 16000 * 300)
+    audio.save_spectrogram(str(path), {"five minutes": waveform})
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

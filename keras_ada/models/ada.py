@@ -218,8 +218,9 @@ class ADA(AutoregressiveModel):
             `return_logits`, also the logits `(batch, n * hop - P, classes)` of
             the sampled steps.
         """
-        codes = keras.ops.cast(keras.ops.convert_to_tensor(codes), "int32")
-        if len(codes.shape) != 2:
+        # On the host: the conditioning cuts windows of it (`_condition_window`).
+        codes = np.asarray(keras.ops.convert_to_numpy(codes)).astype("int32")
+        if codes.ndim != 2:
             raise ValueError(
                 f"`codes` must be `(batch, n)`. Received: codes.shape={codes.shape}"
             )
@@ -254,19 +255,27 @@ class ADA(AutoregressiveModel):
         return (samples, outputs[1]) if return_logits else samples
 
     def _condition_window(self, codes):
-        """`code_rate_condition(codes)[:, first:end]`, computed a window at a time.
+        """The biases that sampling asks for, computed a window of codes at a time.
 
-        The modulator sees `receptive_field` codes on each side of a row, so a
-        window of codes that wide around the rows gives them exactly.
+        Returns `rows(first, count)`: rows `first, ..., first + count - 1` of
+        `code_rate_condition(codes)`, fewer where the sequence ends. The modulator sees `receptive_field` codes on each side of a row, so a
+        window of `count + 2 * receptive_field` codes gives the rows exactly.
+        The window keeps that width and moves inside the sequence at its ends,
+        so every window of a long sequence has one shape: a new duration
+        compiles nothing new.
+
+        Args:
+            codes: int32 NumPy codes `(batch, n)`.
         """
         margin = self.modulator.receptive_field
-        # Sliced on the host: a tensor slice compiles once per distinct bounds.
-        codes = keras.ops.convert_to_numpy(codes)
+        length = codes.shape[1]
 
-        def rows(first, end):
-            start, stop = max(first - margin, 0), min(end + margin, codes.shape[1])
-            window = self.code_rate_condition(codes[:, start:stop])
-            return window[:, first - start : end - start]
+        def rows(first, count):
+            width = min(count + 2 * margin, length)
+            start = min(max(first - margin, 0), length - width)
+            window = self.code_rate_condition(codes[:, start : start + width])
+            offset = first - start
+            return keras.ops.convert_to_numpy(window)[:, offset : offset + count]
 
         return rows
 

@@ -69,6 +69,7 @@ def sample_to_files(
     0.004
     """
     import keras
+    import numpy as np
 
     from keras_ada.audio import mu_law_decode
     from keras_ada.io_utils import write_json
@@ -92,7 +93,7 @@ def sample_to_files(
             model, name, seconds, batch_size, seed, sample_rate, primed, options, wavs
         )
     elapsed = time.perf_counter() - start
-    waveforms = keras.ops.convert_to_numpy(mu_law_decode(audio))
+    waveforms = mu_law_decode(audio, xp=np)
     _save_spectrograms(output, waveforms, sample_rate)
     settings = dict(
         model=name,
@@ -209,13 +210,16 @@ class _WavWriters:
         return self
 
     def write(self, classes):
-        """Appends mu-law classes `(batch, count)`, one row per file."""
-        import keras
+        """Appends mu-law classes `(batch, count)`, one row per file.
+
+        The classes are decoded with NumPy: no device operation, whose shape
+        (the last chunk's) would compile anew for each duration.
+        """
         import numpy as np
 
         from keras_ada.audio import mu_law_decode
 
-        waveforms = np.clip(keras.ops.convert_to_numpy(mu_law_decode(classes)), -1, 1)
+        waveforms = np.clip(mu_law_decode(np.asarray(classes), xp=np), -1, 1)
         for file, waveform in zip(self._files, waveforms):
             file.write(waveform.astype("float32"))
             file.flush()

@@ -23,6 +23,7 @@ from keras_ada.sampling import samplers
 from keras_ada.sampling.categorical import resolve_seed
 from keras_ada.sampling.categorical import uniform_noise
 from keras_ada.sampling.compile import compile_function
+from keras_ada.sampling.condition_rows import ConditionRows
 from keras_ada.sampling.progress import SamplingProgress
 from keras_ada.validation import check_int_at_least
 from keras_ada.validation import check_positive_int
@@ -206,9 +207,10 @@ class IncrementalSampler:
                 prime first: `(batch, ceil((P + num_steps) / condition_hop),
                 condition_channels)`; row `r` applies to steps
                 `r * condition_hop, ..., (r + 1) * condition_hop - 1`. Or a
-                function `condition(first, end)` giving rows `first` to
-                `end - 1`, called a chunk at a time (long sequences then hold
-                no more than a chunk's biases).
+                function `condition(first, count)` giving rows `first, ...,
+                first + count - 1` (fewer where the sequence ends), called a
+                chunk at a time with one `count` (long sequences then hold no
+                more than a chunk's biases); see `ConditionRows`.
             prime: optional int sequence `(batch, P)` that the samples continue.
             condition_hop: steps per row of `condition` (the hop of an ADA, to
                 condition at the code rate without repeating the biases).
@@ -237,8 +239,9 @@ class IncrementalSampler:
         model = self.model
         sampler = samplers.get(sampler, temperature, top_k, top_p)
         if prime is not None:
-            prime = ops.cast(ops.convert_to_tensor(prime), "int32")
-            if len(prime.shape) != 2 or prime.shape[1] == 0:
+            # Cut on the host: a tensor slice compiles once per distinct bounds.
+            prime = np.asarray(ops.convert_to_numpy(prime)).astype("int32")
+            if prime.ndim != 2 or prime.shape[1] == 0:
                 raise ValueError(
                     "`prime` must be an int sequence `(batch, P)` with P >= 1. "
                     f"Received: prime.shape={prime.shape}"
@@ -251,10 +254,15 @@ class IncrementalSampler:
             name: ops.convert_to_tensor(value)
             for name, value in sampler.parameters(batch_size, self.num_classes).items()
         }
-        condition_rows = None
+        rows = None
         if condition is not None:
-            condition_rows = self._condition_rows(
-                condition, batch_size, prime_length + num_steps, condition_hop
+            rows = ConditionRows(
+                condition,
+                batch_size,
+                prime_length + num_steps,
+                condition_hop,
+                self.condition_channels,
+                model.compute_dtype,
             )
         if not model.built:
             model(ops.zeros((1, 1), "int32"))
@@ -263,21 +271,13 @@ class IncrementalSampler:
             classes = ops.zeros((batch_size,), "int32")
             state = (classes, model.initial_state(batch_size))
         else:
-            # The state depends on the last receptive field of the prime only.
-            first = max(prime_length - 2 * model.receptive_field, 0)
-            bias = None
-            if condition_rows is not None:
-                first_row = first // condition_hop
-                rows = condition_rows(
-                    first_row, math.ceil(prime_length / condition_hop) - first_row
-                )
-                offset = first - first_row * condition_hop
-                bias = ops.repeat(rows, condition_hop, axis=1)
-                bias = bias[:, offset : offset + prime_length - first]
-            state = (prime[:, -1], model.prefill(prime[:, first:], bias))
+            state = (
+                ops.convert_to_tensor(prime[:, -1]),
+                self._prefill(prime, rows, condition_hop),
+            )
         seed = resolve_seed(sampler.seed if seed is None else seed)
         chunk = self._compiled_chunk(
-            sampler, condition_rows is not None, condition_hop, return_logits
+            sampler, rows is not None, condition_hop, return_logits
         )
         rows_per_chunk = (self.chunk_size - 1) // condition_hop + 2
         progress = None
@@ -285,16 +285,16 @@ class IncrementalSampler:
             progress = SamplingProgress(
                 label or model.name, num_steps, batch_size, step_seconds
             )
-        samples, logits = [], []
+        samples = np.zeros((batch_size, num_steps), "int32")
+        logits = None
+        if return_logits:
+            logits = np.zeros((batch_size, num_steps, self.num_classes), "float32")
         for done in range(0, num_steps, self.chunk_size):
             count = min(self.chunk_size, num_steps - done)
             start = prime_length + done
             noise = np.zeros((batch_size, self.chunk_size), "float32")
             noise[:, :count] = uniform_noise(seed, batch_size, done, count)
             first_row = start // condition_hop
-            rows = None
-            if condition_rows is not None:
-                rows = condition_rows(first_row, rows_per_chunk)
             state, *outputs = chunk(
                 weights,
                 state,
@@ -302,62 +302,34 @@ class IncrementalSampler:
                 ops.convert_to_tensor(count, "int32"),
                 ops.convert_to_tensor(noise),
                 parameters,
-                rows,
+                None if rows is None else rows.tensor(first_row, rows_per_chunk),
                 ops.convert_to_tensor(first_row, "int32"),
             )
-            samples.append(ops.convert_to_numpy(outputs[0])[:, :count].astype("int32"))
+            new = ops.convert_to_numpy(outputs[0])[:, :count].astype("int32")
+            samples[:, done : done + count] = new
             if callback is not None:
-                callback(samples[-1])
+                callback(new)
             if return_logits:
-                logits.append(ops.convert_to_numpy(outputs[1])[:, :count])
+                step_logits = ops.convert_to_numpy(outputs[1])
+                logits[:, done : done + count] = step_logits[:, :count]
             if progress is not None:
                 progress.update(done + count)
-        samples = (
-            np.concatenate(samples, 1)
-            if samples
-            else np.zeros((batch_size, 0), "int32")
-        )
-        if not return_logits:
-            return samples.astype("int32")
-        if not logits:
-            logits = [np.zeros((batch_size, 0, self.num_classes), "float32")]
-        return samples.astype("int32"), np.concatenate(logits, 1)
+        return (samples, logits) if return_logits else samples
 
-    def _condition_rows(self, condition, batch_size, total_steps, condition_hop):
-        """`rows(first, count)`: rows `first, ..., first + count - 1` of `condition`.
+    def _prefill(self, prime, rows, condition_hop):
+        """The model's state after `prime` (NumPy `(batch, P)`), biases from `rows`.
 
-        Rows past the end of the sequence are zeros. A callable `condition`
-        computes the rows it is asked for, so that no more than a chunk's
-        biases are held at a time.
+        The state depends on the last receptive field of the prime only: the
+        model prefills from its last two.
         """
-        total_rows = math.ceil(total_steps / condition_hop)
-        dtype = self.model.compute_dtype
-        if not callable(condition):
-            condition = ops.cast(ops.convert_to_tensor(condition), dtype)
-            if len(condition.shape) != 3 or condition.shape[1] != total_rows:
-                self._condition_error(total_rows, condition.shape)
-            # Sliced on the host: a tensor slice compiles once per distinct bounds.
-            table = ops.convert_to_numpy(condition)
-
-            def condition(first, end):
-                return table[:, first:end]
-
-        def rows(first, count):
-            end = min(first + count, total_rows)
-            values = ops.cast(condition(first, end), dtype)
-            if tuple(values.shape) != (
-                batch_size,
-                end - first,
-                self.condition_channels,
-            ):
-                self._condition_error(total_rows, values.shape)
-            return ops.pad(values, ((0, 0), (0, count - (end - first)), (0, 0)))
-
-        return rows
-
-    def _condition_error(self, total_rows, shape):
-        raise ValueError(
-            "`condition` must hold one row per `condition_hop` steps of the whole "
-            f"sequence, prime included: shape (batch, {total_rows}, "
-            f"{self.condition_channels}). Received: condition.shape={shape}"
-        )
+        prime_length = prime.shape[1]
+        first = max(prime_length - 2 * self.model.receptive_field, 0)
+        bias = None
+        if rows is not None:
+            first_row = first // condition_hop
+            bias = rows(first_row, math.ceil(prime_length / condition_hop) - first_row)
+            offset = first - first_row * condition_hop
+            bias = np.repeat(bias, condition_hop, axis=1)
+            bias = bias[:, offset : offset + prime_length - first]
+            bias = ops.cast(ops.convert_to_tensor(bias), self.model.compute_dtype)
+        return self.model.prefill(ops.convert_to_tensor(prime[:, first:]), bias)

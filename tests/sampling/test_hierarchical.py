@@ -25,6 +25,35 @@ def test_decode_steps_equal_the_teacher_forced_pass(stack, level):
     assert_greedy(output, full)
 
 
+@pytest.mark.parametrize("length", [3, 40, 53])  # one window; several, and a tail
+def test_decode_over_moving_condition_windows_equals_the_teacher_forced_pass(
+    stack, length
+):
+    ada = stack.levels[0]
+    codes = random_codes(ada, 1, length, seed=length)
+    output, logits = ada.decode(
+        codes, temperature=0.0, chunk_size=16, return_logits=True, verbose=0
+    )
+    full = ops.convert_to_numpy(ada.local_model(output, condition=ada.condition(codes)))
+    np.testing.assert_allclose(logits, full, atol=1e-4, rtol=1e-4)
+
+
+def test_condition_windows_have_one_shape_whatever_the_duration(stack, monkeypatch):
+    ada = stack.levels[0]
+    shapes = set()
+    compute = ada.code_rate_condition
+
+    def spy(codes):
+        shapes.add(tuple(codes.shape))
+        return compute(codes)
+
+    monkeypatch.setattr(ada, "code_rate_condition", spy)
+    for length in (40, 53):
+        ada.decode(random_codes(ada, 1, length), seed=0, chunk_size=16, verbose=0)
+    assert len(shapes) == 1
+    assert next(iter(shapes))[1] < 40
+
+
 def test_code_rate_condition_is_the_condition_before_repetition(stack):
     ada = stack.levels[0]
     codes = random_codes(ada, 2, 7)
