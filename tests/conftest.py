@@ -8,8 +8,11 @@ is imported, the CPU is split into two logical devices so that data-parallel
 training can be tested with two replicas on one machine.
 """
 
+import fcntl
 import os
 import pathlib
+import subprocess
+import sys
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -29,6 +32,7 @@ if _cpus and tf.config.get_logical_device_configuration(_cpus[0]) is None:
     )
 
 
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 BACKEND_NEUTRAL_DIRECTORIES = ("cli", "data", "datasets", "report", "tuning")
 
 
@@ -46,3 +50,23 @@ def _seeded():
     keras.config.set_dtype_policy("float32")
     yield
     keras.config.set_dtype_policy("float32")
+
+
+@pytest.fixture(scope="session")
+def embedded_mini(pytestconfig):
+    """`make data`'s TFDS directory (the `embedded_mini` config), built once and
+    kept in pytest's cache for later runs."""
+    data_dir = pytestconfig.cache.mkdir("embedded_mini_data")
+    tfds = pathlib.Path(sys.executable).parent / "tfds"
+    # One build at a time: the test processes of a run share the cache.
+    with open(data_dir / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        built = subprocess.run(
+            [str(tfds), "build", "piano_dataset", "--config", "embedded_mini"]
+            + ["--data_dir", str(data_dir)],
+            cwd=ROOT / "datasets",
+            capture_output=True,
+            text=True,
+        )
+    assert built.returncode == 0, built.stderr[-3000:]
+    return data_dir

@@ -1,7 +1,6 @@
 """The documentation runs: README snippets, docstring examples, the lazy API."""
 
 import doctest
-import fcntl
 import importlib
 import os
 import pathlib
@@ -57,26 +56,6 @@ def test_docstring_example_runs(test):
 
 def test_readme_has_python_snippets():
     assert readme_snippets()
-
-
-@pytest.fixture(scope="session")
-def embedded_mini(pytestconfig):
-    """`make data`'s TFDS directory (the `embedded_mini` config), built once and
-    kept in pytest's cache for later runs."""
-    data_dir = pytestconfig.cache.mkdir("embedded_mini_data")
-    tfds = pathlib.Path(sys.executable).parent / "tfds"
-    # One build at a time: the test processes of a run share the cache.
-    with open(data_dir / "build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        built = subprocess.run(
-            [str(tfds), "build", "piano_dataset", "--config", "embedded_mini"]
-            + ["--data_dir", str(data_dir)],
-            cwd=ROOT / "datasets",
-            capture_output=True,
-            text=True,
-        )
-    assert built.returncode == 0, built.stderr[-3000:]
-    return data_dir
 
 
 # Once, not per backend: the models, runner and sampling tests cover each backend.

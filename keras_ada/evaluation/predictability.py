@@ -1,0 +1,367 @@
+"""Predictability profiles (the paper's Figure 2): how well a sequence's past predicts it.
+
+A small predictive model, the paper's (a causal convolution of length `r` over
+one-hot classes, ReLU, linear, ReLU, linear), is trained to predict each step of
+a class sequence (8-bit mu-law audio, or a level's codes) from its `r` previous
+steps, for increasing `r`; `r = 0` is the unigram entropy of the training data.
+Its NLL on held-out data against `r` is the sequence's predictability profile.
+
+A predictor whose past is longer can do all that a shorter one does, so a
+profile measured on converged predictors does not rise with `r`. Each
+predictor here trains until its NLL on a validation part of the training data
+stops improving (early stopping and a learning rate halved on plateaus), and
+starts from the previous, shorter predictor: its older taps start at zero, so
+it starts out computing exactly what the shorter one computed, and it keeps
+those weights unless training improves on them. `check_non_increasing` then
+names every point that still rises by more than the noise.
+"""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_ada.validation import check_int_at_least
+from keras_ada.validation import check_positive_int
+
+
+@keras.saving.register_keras_serializable(package="keras_ada")
+class PastClassesConv(keras.layers.Layer):
+    """A causal convolution of length `context` over the one-hot previous classes.
+
+    Output `t` sees classes `t - context, ..., t - 1` of its input (not `t`):
+    it is `bias + sum_j kernel[j - 1, x[t - j]]` for `j = 1, ..., context`, the
+    product of the one-hot inputs with a convolution kernel computed as one
+    lookup per tap. The input holds `context` steps of past before the first
+    output, so the output has `context` steps fewer than the input.
+
+    Args:
+        num_classes: Positive integer, the number of input classes.
+        filters: Positive integer, the output channels.
+        context: Positive integer, the number of past steps each output sees.
+
+    Call arguments:
+        inputs: int tensor `(batch, context + length)` of classes.
+
+    Returns:
+        Float tensor `(batch, length, filters)`.
+
+    Example:
+
+    >>> layer = PastClassesConv(num_classes=256, filters=8, context=4)
+    >>> layer(np.zeros((2, 4 + 10), "int32")).shape
+    (2, 10, 8)
+    """
+
+    def __init__(self, num_classes, filters, context, **kwargs):
+        super().__init__(**kwargs)
+        check_positive_int("num_classes", num_classes)
+        check_positive_int("filters", filters)
+        check_positive_int("context", context)
+        self.num_classes = int(num_classes)
+        self.filters = int(filters)
+        self.context = int(context)
+
+    def build(self, input_shape):
+        # kernel[j - 1]: the weights of the class `j` steps back.
+        self.kernel = self.add_weight(
+            shape=(self.context, self.num_classes, self.filters),
+            initializer=keras.initializers.VarianceScaling(
+                1.0, "fan_in", "uniform", seed=0
+            ),
+            name="kernel",
+        )
+        self.bias = self.add_weight(
+            shape=(self.filters,), initializer="zeros", name="bias"
+        )
+
+    def call(self, inputs):
+        length = ops.shape(inputs)[1] - self.context
+        outputs = self.bias
+        for back in range(1, self.context + 1):
+            start = self.context - back
+            past = ops.slice(inputs, (0, start), (ops.shape(inputs)[0], length))
+            outputs = outputs + ops.take(self.kernel[back - 1], past, axis=0)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        length = None if input_shape[1] is None else input_shape[1] - self.context
+        return (input_shape[0], length, self.filters)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            num_classes=self.num_classes, filters=self.filters, context=self.context
+        )
+        return config
+
+
+def predictor(context, num_classes, hidden=64, learning_rate=2e-3):
+    """The paper's predictive model of a class from its `context` previous ones.
+
+    Args:
+        context: Positive integer `r`, the past steps it sees.
+        num_classes: Positive integer, the number of classes.
+        hidden: Positive integer, the width of its two hidden layers.
+        learning_rate: Adam's learning rate.
+
+    Returns:
+        A compiled `keras.Model` from int `(batch, context + length)` to the
+        logits `(batch, length, num_classes)` of the last `length` steps; its
+        loss is the NLL in nats per step.
+    """
+    inputs = keras.Input((None,), dtype="int32")
+    x = PastClassesConv(num_classes, hidden, context, name="past")(inputs)
+    x = keras.layers.ReLU()(x)
+    x = keras.layers.Dense(hidden, activation="relu", name="hidden")(x)
+    logits = keras.layers.Dense(num_classes, name="logits")(x)
+    model = keras.Model(inputs, logits, name=f"predictor_r{context}")
+    model.compile(
+        keras.optimizers.Adam(learning_rate),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    return model
+
+
+def unigram_nll(train, evaluation, num_classes):
+    """Cross-entropy (nats per step) of `evaluation` under `train`'s class counts.
+
+    Counts start at one (add-one smoothing), so an unseen class costs finite NLL.
+    """
+    counts = np.bincount(np.concatenate(train), minlength=num_classes) + 1.0
+    log_p = np.log(counts / counts.sum())
+    return float(-log_p[np.concatenate(evaluation)].mean())
+
+
+def split_validation(sequences, fraction=0.1):
+    """Splits each sequence into its first part (training) and last `fraction`."""
+    cuts = [len(s) - int(round(len(s) * fraction)) for s in sequences]
+    return (
+        [s[:cut] for s, cut in zip(sequences, cuts)],
+        [s[cut:] for s, cut in zip(sequences, cuts)],
+    )
+
+
+def scored_windows(sequences, context, length, max_windows=None):
+    """Windows of `context + length` steps whose last `length` steps tile the data.
+
+    Returns:
+        `(inputs, targets)`: int32 `(n, context + length)` and `(n, length)`;
+        with `max_windows`, at most that many, evenly spread.
+    """
+    windows = [
+        s[start : start + context + length]
+        for s in sequences
+        for start in range(0, len(s) - context - length + 1, length)
+    ]
+    if not windows:
+        raise ValueError(
+            f"No sequence holds {context + length} steps (context {context} + "
+            f"length {length}). Received lengths: {[len(s) for s in sequences]}"
+        )
+    if max_windows is not None and len(windows) > max_windows:
+        keep = np.linspace(0, len(windows) - 1, max_windows).round().astype(int)
+        windows = [windows[i] for i in keep]
+    inputs = np.stack(windows).astype("int32")
+    return inputs, inputs[:, context:]
+
+
+class RandomWindows(keras.utils.PyDataset):
+    """Batches of windows drawn at random places of the sequences, seeded.
+
+    Args:
+        sequences: list of 1-D int arrays.
+        context: past steps before the scored ones.
+        length: scored steps per window.
+        batch_size: windows per batch.
+        steps: batches per epoch.
+        seed: integer seed of the draws.
+    """
+
+    def __init__(self, sequences, context, length, batch_size, steps, seed):
+        super().__init__()
+        size = context + length
+        self.sequences = [np.asarray(s, "int32") for s in sequences if len(s) >= size]
+        if not self.sequences:
+            raise ValueError(f"No training sequence holds {size} steps.")
+        starts = np.array([len(s) - size + 1 for s in self.sequences], "float64")
+        self.probabilities = starts / starts.sum()
+        self.context, self.size = context, size
+        self.batch_size, self.steps = batch_size, steps
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self):
+        return self.steps
+
+    def __getitem__(self, index):
+        rows = self.rng.choice(
+            len(self.sequences), self.batch_size, p=self.probabilities
+        )
+        windows = np.stack(
+            [
+                self.sequences[row][start : start + self.size]
+                for row in rows
+                for start in [
+                    self.rng.integers(len(self.sequences[row]) - self.size + 1)
+                ]
+            ]
+        )
+        return windows, windows[:, self.context :]
+
+
+def _warm_start(model, shorter):
+    """Sets `model` to compute what `shorter` computes: its older taps at zero."""
+    past, old = model.get_layer("past"), shorter.get_layer("past")
+    old_kernel, old_bias = old.get_weights()
+    kernel = np.zeros(past.kernel.shape, "float32")
+    kernel[: old.context] = old_kernel
+    past.set_weights([kernel, old_bias])
+    for name in ("hidden", "logits"):
+        model.get_layer(name).set_weights(shorter.get_layer(name).get_weights())
+
+
+def train_predictor(
+    context,
+    train,
+    validation,
+    num_classes,
+    *,
+    shorter=None,
+    hidden=64,
+    length=256,
+    batch_size=16,
+    learning_rate=2e-3,
+    steps_per_check=100,
+    patience=3,
+    max_checks=40,
+    max_windows=256,
+    seed=0,
+):
+    """Trains the predictor of `context` until its validation NLL stops improving.
+
+    Args:
+        context: the past steps `r` (positive).
+        train, validation: lists of 1-D int class sequences.
+        num_classes: number of classes.
+        shorter: a trained predictor of a shorter context to start from.
+        hidden, learning_rate: see `predictor`.
+        length: scored steps per window.
+        batch_size: windows per training batch.
+        steps_per_check: training steps between validation checks.
+        patience: checks without improvement before stopping; the learning
+            rate halves after each check without improvement.
+        max_checks: most checks.
+        max_windows: most validation windows.
+        seed: integer seed of the training windows.
+
+    Returns:
+        `(model, info)`: the predictor with its best weights, and a dict with
+        `val_nll`, `steps` and `converged` (whether early stopping ended it
+        before `max_checks`).
+    """
+    check_positive_int("context", context)
+    check_int_at_least("patience", patience, 1)
+    model = predictor(context, num_classes, hidden, learning_rate)
+    val_x, val_y = scored_windows(validation, context, length, max_windows)
+    if shorter is not None:
+        _warm_start(model, shorter)
+    start_nll = float(model.evaluate(val_x, val_y, batch_size=64, verbose=0))
+    start_weights = model.get_weights()
+    stopper = keras.callbacks.EarlyStopping(
+        patience=patience, min_delta=1e-4, restore_best_weights=True
+    )
+    history = model.fit(
+        RandomWindows(train, context, length, batch_size, steps_per_check, seed),
+        epochs=max_checks,
+        validation_data=(val_x, val_y),
+        callbacks=[
+            stopper,
+            keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=1, min_delta=1e-4),
+        ],
+        verbose=0,
+    )
+    val_nll = float(min(history.history["val_loss"]))
+    if start_nll <= val_nll:
+        model.set_weights(start_weights)
+        val_nll = start_nll
+    checks = len(history.history["val_loss"])
+    return model, {
+        "val_nll": val_nll,
+        "steps": checks * steps_per_check,
+        "converged": checks < max_checks,
+    }
+
+
+def heldout_nll(model, context, sequences, length=256, max_windows=None):
+    """NLL (nats per step) of a predictor on `sequences`, every step scored once."""
+    x, y = scored_windows(sequences, context, length, max_windows)
+    return float(model.evaluate(x, y, batch_size=64, verbose=0))
+
+
+def predictability_profile(
+    contexts,
+    train,
+    evaluation,
+    num_classes,
+    *,
+    validation_fraction=0.1,
+    log=None,
+    **training,
+):
+    """The eval NLL of converged predictors for each context `r` in `contexts`.
+
+    Args:
+        contexts: increasing non-negative ints; 0 gives the unigram entropy.
+        train: list of 1-D int sequences; its last `validation_fraction` of
+            each decides when training stops.
+        evaluation: list of 1-D int sequences the NLLs are measured on.
+        num_classes: number of classes.
+        validation_fraction: the part of each training sequence held out.
+        log: optional function called with a line per trained predictor.
+        **training: arguments of `train_predictor` (`hidden`, `length`, ...).
+
+    Returns:
+        A list of dicts, one per context: `r`, `nll` (eval), and for `r > 0`
+        `val_nll`, `steps` and `converged`.
+    """
+    if list(contexts) != sorted(set(contexts)) or min(contexts) < 0:
+        raise ValueError(
+            f"`contexts` must be increasing non-negative ints. Received: {contexts}"
+        )
+    fit_part, validation = split_validation(train, validation_fraction)
+    length = training.get("length", 256)
+    points, shorter = [], None
+    for r in contexts:
+        if r == 0:
+            points.append({"r": 0, "nll": unigram_nll(train, evaluation, num_classes)})
+            continue
+        shorter, info = train_predictor(
+            r, fit_part, validation, num_classes, shorter=shorter, **training
+        )
+        nll = heldout_nll(shorter, r, evaluation, length)
+        points.append({"r": r, "nll": nll, **info})
+        if log is not None:
+            state = "converged" if info["converged"] else "step limit"
+            log(
+                f"r={r:4d}  eval NLL {nll:.3f}  val NLL {info['val_nll']:.3f}  "
+                f"{info['steps']} steps ({state})"
+            )
+    return points
+
+
+def check_non_increasing(points, tolerance=0.01):
+    """The points whose NLL rises above a shorter context's by more than `tolerance`.
+
+    Args:
+        points: the output of `predictability_profile`.
+        tolerance: allowed rise in nats per step (noise of the measurement).
+
+    Returns:
+        A list of `(r, rise)`, rise over the lowest NLL of any shorter
+        context; empty when the profile is non-increasing within tolerance.
+    """
+    rises, lowest = [], float("inf")
+    for point in points:
+        if point["nll"] > lowest + tolerance:
+            rises.append((point["r"], point["nll"] - lowest))
+        lowest = min(lowest, point["nll"])
+    return rises
