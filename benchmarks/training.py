@@ -12,11 +12,11 @@ Each Keras backend runs in its own process (`KERAS_BACKEND` is fixed per
 process); in that process the Keras and PyTorch steps are timed in alternating
 repeats, so that the ratio holds even on a machine shared with other work.
 
-    python benchmarks/training.py                          # jax and tensorflow
+    python benchmarks/training.py                          # all three backends
     python benchmarks/training.py --backends jax --networks local_model
     python benchmarks/training.py --batch-size 2 --length 2048 --json out.json
 
-PyTorch is a benchmark-only dependency: `pip install -e .[torch]`.
+On the PyTorch backend the Keras model is timed twice: eager (Keras' default\nthere) and compiled (`jit_compile=True`, `torch.compile`), rows `keras` and\n`keras_jit`. PyTorch is an optional dependency: `pip install -e .[torch]`.
 """
 
 import argparse
@@ -119,8 +119,12 @@ def training_flops(name, batch_size, length):
     return 6 * batch_size * macs
 
 
-def keras_trainer(name, learning_rate):
-    """Builds and compiles the Keras model; returns `step(classes)`."""
+def keras_trainer(name, learning_rate, jit_compile="auto"):
+    """Builds and compiles the Keras model; returns `step(classes)`.
+
+    `jit_compile=True` on PyTorch compiles the train step with `torch.compile`;
+    `"auto"` is Keras' default (XLA on TensorFlow and JAX, eager on PyTorch).
+    """
     import keras
 
     from keras_ada import zoo
@@ -131,7 +135,9 @@ def keras_trainer(name, learning_rate):
         model = zoo.load("1.2", scale="paper")
     else:
         model = WaveNet(**spec["wavenet"])
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate), jit_compile=jit_compile
+    )
 
     def step(classes):
         return model.train_on_batch(classes)
@@ -150,6 +156,7 @@ def measure(names, batch_size, length, steps, repeats, seed):
     keras.utils.set_random_seed(seed)
     results = []
     for name in names:
+        print(f"  {name}: building and compiling", file=sys.stderr)
         # Excerpts of the training protocol: the receptive field's context, then
         # `length` scored steps; both implementations run on the whole excerpt.
         keras_step, context = keras_trainer(name, 2e-4)
@@ -164,9 +171,15 @@ def measure(names, batch_size, length, steps, repeats, seed):
                 torch.from_numpy(classes.astype("int64")),
             ),
         }
+        if keras.backend.backend() == "torch":
+            jit_step, _ = keras_trainer(name, 2e-4, jit_compile=True)
+            trainers["keras_jit"] = (jit_step, classes.astype("int32"))
         seconds = {label: [] for label in trainers}
+        compile_seconds = {}
         for label, (step, batch) in trainers.items():
+            start = time.perf_counter()
             step(batch)  # compiles (Keras) and warms up
+            compile_seconds[label] = time.perf_counter() - start
         for repeat in range(repeats):
             order = list(trainers) if repeat % 2 == 0 else list(trainers)[::-1]
             for label in order:
@@ -189,6 +202,7 @@ def measure(names, batch_size, length, steps, repeats, seed):
                     timesteps_per_second=batch_size * total / step_time,
                     gflops_per_second=flops / step_time / 1e9,
                     gflop_per_step=flops / 1e9,
+                    first_step_seconds=compile_seconds[label],
                 )
             )
     return results
@@ -208,8 +222,9 @@ def versions(backend):
 
 def print_table(rows):
     print(
-        f"{'backend':10} {'network':12} {'impl':6} {'steps/s':>8} "
-        f"{'excerpt':>8} {'timesteps/s':>12} {'GFLOP/s':>8} {'vs torch':>9}"
+        f"{'backend':10} {'network':12} {'impl':9} {'steps/s':>8} "
+        f"{'excerpt':>8} {'timesteps/s':>12} {'GFLOP/s':>8} {'vs torch':>9} "
+        f"{'1st step s':>10}"
     )
     for row in rows:
         torch_row = next(
@@ -221,16 +236,17 @@ def print_table(rows):
         )
         ratio = row["steps_per_second"] / torch_row["steps_per_second"]
         print(
-            f"{row['backend']:10} {row['network']:12} {row['implementation']:6} "
+            f"{row['backend']:10} {row['network']:12} {row['implementation']:9} "
             f"{row['steps_per_second']:8.3f} {row['excerpt']:8d} "
             f"{row['timesteps_per_second']:12.0f} "
-            f"{row['gflops_per_second']:8.1f} {ratio:8.2f}x"
+            f"{row['gflops_per_second']:8.1f} {ratio:8.2f}x "
+            f"{row['first_step_seconds']:10.1f}"
         )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="jax,tensorflow")
+    parser.add_argument("--backends", default="tensorflow,jax,torch")
     parser.add_argument("--networks", default=",".join(NETWORKS))
     parser.add_argument("--batch-size", type=int, default=2)
     parser.add_argument(

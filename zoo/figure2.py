@@ -31,7 +31,7 @@ LEVEL1 = dict(
     model="vqvae_hop8",
     scale="demo",
     learning_rate=1e-3,
-    overrides={"quantiser": {"restart_unused": 0.2}},
+    overrides={"quantiser": {"restart_unused": 0.5}},
 )
 PIECE = 2**16  # audio samples encoded per sequence
 
@@ -48,11 +48,18 @@ def parse_args(argv=None):
     parser.add_argument("--seconds", type=float, default=300.0, help="audio per split")
     parser.add_argument("--max-r", type=int, default=64, help="largest r")
     parser.add_argument("--hidden", type=int, default=64, help="hidden units")
-    parser.add_argument("--length", type=int, default=256, help="scored steps")
+    parser.add_argument("--length", type=int, default=128, help="scored steps")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--steps-per-check", type=int, default=100)
-    parser.add_argument("--patience", type=int, default=3)
+    parser.add_argument("--patience", type=int, default=2)
+    parser.add_argument(
+        "--min-delta",
+        type=float,
+        default=1e-3,
+        help="least fall of the validation NLL that counts",
+    )
     parser.add_argument("--max-checks", type=int, default=30)
+    parser.add_argument("--learning-rate", type=float, default=1e-2)
     parser.add_argument(
         "--tolerance",
         type=float,
@@ -149,6 +156,8 @@ def main(argv=None):
         batch_size=args.batch_size,
         steps_per_check=args.steps_per_check,
         patience=args.patience,
+        min_delta=args.min_delta,
+        learning_rate=args.learning_rate,
         max_checks=args.max_checks,
         seed=args.seed,
     )

@@ -95,7 +95,7 @@ class PastClassesConv(keras.layers.Layer):
         return config
 
 
-def predictor(context, num_classes, hidden=64, learning_rate=2e-3):
+def predictor(context, num_classes, hidden=64, learning_rate=1e-2):
     """The paper's predictive model of a class from its `context` previous ones.
 
     Args:
@@ -227,12 +227,13 @@ def train_predictor(
     *,
     shorter=None,
     hidden=64,
-    length=256,
+    length=128,
     batch_size=16,
-    learning_rate=2e-3,
+    learning_rate=1e-2,
     steps_per_check=100,
-    patience=3,
-    max_checks=40,
+    patience=2,
+    min_delta=2e-3,
+    max_checks=30,
     max_windows=256,
     seed=0,
 ):
@@ -249,6 +250,8 @@ def train_predictor(
         steps_per_check: training steps between validation checks.
         patience: checks without improvement before stopping; the learning
             rate halves after each check without improvement.
+        min_delta: the least fall of the validation NLL (nats per step)
+            that counts as an improvement.
         max_checks: most checks.
         max_windows: most validation windows.
         seed: integer seed of the training windows.
@@ -267,7 +270,7 @@ def train_predictor(
     start_nll = float(model.evaluate(val_x, val_y, batch_size=64, verbose=0))
     start_weights = model.get_weights()
     stopper = keras.callbacks.EarlyStopping(
-        patience=patience, min_delta=1e-4, restore_best_weights=True
+        patience=patience, min_delta=min_delta, restore_best_weights=True
     )
     history = model.fit(
         RandomWindows(train, context, length, batch_size, steps_per_check, seed),
@@ -275,7 +278,9 @@ def train_predictor(
         validation_data=(val_x, val_y),
         callbacks=[
             stopper,
-            keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=1, min_delta=1e-4),
+            keras.callbacks.ReduceLROnPlateau(
+                factor=0.5, patience=1, min_delta=min_delta
+            ),
         ],
         verbose=0,
     )
@@ -291,7 +296,7 @@ def train_predictor(
     }
 
 
-def heldout_nll(model, context, sequences, length=256, max_windows=None):
+def heldout_nll(model, context, sequences, length=128, max_windows=None):
     """NLL (nats per step) of a predictor on `sequences`, every step scored once."""
     x, y = scored_windows(sequences, context, length, max_windows)
     return float(model.evaluate(x, y, batch_size=64, verbose=0))
@@ -328,7 +333,7 @@ def predictability_profile(
             f"`contexts` must be increasing non-negative ints. Received: {contexts}"
         )
     fit_part, validation = split_validation(train, validation_fraction)
-    length = training.get("length", 256)
+    length = training.get("length", 128)
     points, shorter = [], None
     for r in contexts:
         if r == 0:
