@@ -58,19 +58,66 @@ def _small_matmul(a, b):
 DECOMPOSITIONS = {torch.ops.aten.mm.default: _small_matmul}
 
 
-def donate(graph_module, first):
-    """Updates in place the inputs from position `first` on that the graph only copies.
+def _is_view(node):
+    return getattr(node.target, "is_view", False)
 
-    A placeholder whose one use is `clone` becomes the clone's result: the
-    graph then writes into the input where it wrote into its copy.
+
+def _writes_in_place(node):
+    """Whether `node` writes into its first argument (and returns it)."""
+    schema = getattr(node.target, "_schema", None)
+    alias = schema.arguments[0].alias_info if schema and schema.arguments else None
+    return alias is not None and alias.is_write
+
+
+def _aliases(node):
+    """`node` and what shares its memory: its views and in-place updates, and theirs."""
+    aliases, pending = [], [node]
+    while pending:
+        alias = pending.pop()
+        aliases.append(alias)
+        pending += [
+            user
+            for user in alias.users
+            if user.args
+            and user.args[0] is alias
+            and (_is_view(user) or _writes_in_place(user))
+        ]
+    return aliases
+
+
+def donate(graph_module, first):
+    """Updates in place the buffers that the graph copies only to update them.
+
+    Keras' functional `slice_update` on PyTorch clones its input and writes
+    into the clone. A clone of a buffer that the graph may write into (a
+    loop variable, an input from position `first` on, or a clone it keeps)
+    that is the last use of that buffer (nothing reads it, its views or its
+    in-place updates later) becomes the buffer itself: the graph then writes
+    into the loop variables in place, at every step of an unrolled body.
     """
-    placeholders = [n for n in graph_module.graph.nodes if n.op == "placeholder"]
-    for node in placeholders[first:]:
-        users = list(node.users)
-        if len(users) == 1 and users[0].target is torch.ops.aten.clone.default:
-            users[0].replace_all_uses_with(node)
-            graph_module.graph.erase_node(users[0])
-    graph_module.graph.lint()
+    graph = graph_module.graph
+    order = {node: index for index, node in enumerate(graph.nodes)}
+    placeholders = [n for n in graph.nodes if n.op == "placeholder"]
+    owners = set(placeholders[first:])
+    for node in list(graph.nodes):
+        if node.target is not torch.ops.aten.clone.default:
+            continue
+        source = owner = node.args[0]
+        # An in-place update returns the buffer it wrote into.
+        while _writes_in_place(owner):
+            owner = owner.args[0]
+        if owner not in owners:
+            owners.add(node)
+            continue
+        readers = [
+            user for alias in _aliases(owner) for user in alias.users if user is not node
+        ]
+        if all(order[user] < order[node] for user in readers):
+            node.replace_all_uses_with(source)
+            graph.erase_node(node)
+        else:
+            owners.add(node)
+    graph.lint()
     graph_module.recompile()
 
 
