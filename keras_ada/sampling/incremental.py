@@ -5,10 +5,12 @@ causal convolution keeps a queue of its past inputs, see
 `keras_ada.layers.causal_queue`); this module only drives it: it draws each
 class from the step's logits, feeds it back, and reports progress.
 
-The whole loop over a chunk of steps is one compiled function (`jax.jit`, or
-`tf.function(jit_compile=True)` on TensorFlow: a bounded `while_loop` whose
-queues XLA updates in place); between chunks the host reports progress. The
-model's weights enter the compiled function as arguments (through a
+The loop over a chunk of steps is compiled (`compile_loop`): one compiled
+function on JAX (`jax.jit`) and TensorFlow (`tf.function(jit_compile=True)`),
+a bounded `while_loop` whose queues XLA updates in place; on PyTorch, the step
+compiled by TorchInductor and called by the host once per step
+(`keras_ada.sampling.torch_loop`). Between chunks the host reports progress.
+The model's weights enter the compiled step as arguments (through a
 `keras.StatelessScope`), so training between calls needs no recompilation.
 """
 
@@ -63,7 +65,8 @@ class IncrementalSampler:
 
     Args:
         model: a `keras_ada.models.WaveNet`.
-        chunk_size: steps per compiled call; progress is reported between chunks.
+        chunk_size: steps per chunk, one compiled loop; progress is reported
+            between chunks.
 
     Example:
 

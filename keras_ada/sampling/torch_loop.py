@@ -15,8 +15,10 @@ samples costs O(1), not the size of the buffer. The host loop never reads a
 loop variable after passing it to the body, so this is safe.
 
 This module uses PyTorch's private compiler entry point
-(`torch._inductor.compile_fx.compile_fx`) and its configuration keys; it is
-the only one that does, and it imports PyTorch only when used.
+(`torch._inductor.compile_fx.compile_fx`), its configuration keys and the
+schemas of ATen operators (`OpOverload._schema`); it is the only one that
+does. The library imports it on the PyTorch backend only
+(`keras_ada.sampling.compile.compile_loop`).
 """
 
 import math
@@ -110,7 +112,10 @@ def donate(graph_module, first):
             owners.add(node)
             continue
         readers = [
-            user for alias in _aliases(owner) for user in alias.users if user is not node
+            user
+            for alias in _aliases(owner)
+            for user in alias.users
+            if user is not node
         ]
         if all(order[user] < order[node] for user in readers):
             node.replace_all_uses_with(source)
