@@ -138,8 +138,13 @@ class IncrementalSampler:
     def _compiled_chunk(
         self, sampler, conditioned, condition_hop, return_logits, jit_compile
     ):
-        key = (sampler.compile_key, conditioned, condition_hop, return_logits)
-        key += (jit_compile,)
+        key = (
+            sampler.compile_key,
+            conditioned,
+            condition_hop,
+            return_logits,
+            jit_compile,
+        )
         if key not in self._compiled:
             body = self._body(sampler, conditioned, condition_hop, return_logits)
             self._compiled[key] = compile_loop(body, self.chunk_size, jit_compile)
