@@ -187,7 +187,7 @@ class TorchLoop:
 
     Runs `loop_vars = body(inputs, *loop_vars)` `count` times, rounded up to a
     multiple of `unroll`, and returns the last `loop_vars`. Each compiled call
-    runs `unroll` steps, so the host's cost of a call (a few microseconds) is
+    runs `unroll` steps, so the host's cost of a call (tens of microseconds) is
     shared by `unroll` steps; the caller discards what the extra steps of a
     `count` that `unroll` does not divide produced. The compiled body is kept
     per structure, shapes and dtypes of the arguments. The `inputs` enter each
