@@ -209,7 +209,8 @@ class ADA(AutoregressiveModel):
             sampler: a `keras_ada.sampling.Sampler`, instead of `temperature`,
                 `top_k` and `top_p`.
             return_logits: whether to also return the logits of the sampled steps.
-            **kwargs: `chunk_size`, `verbose`, `label`, `step_seconds`; see
+            **kwargs: `chunk_size`, `verbose`, `label`, `step_seconds`,
+                `jit_compile`; see
                 `WaveNet.generate`.
 
         Returns:

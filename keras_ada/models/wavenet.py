@@ -247,9 +247,10 @@ class WaveNet(AutoregressiveModel):
             top_p: draw from the smallest set of classes holding probability `top_p`.
             sampler: a `keras_ada.sampling.Sampler`, instead of `temperature`,
                 `top_k` and `top_p`.
-            chunk_size: steps per compiled call; progress shows between chunks.
+            chunk_size: steps per compiled loop; progress shows between chunks.
             **kwargs: `condition_hop`, `return_logits`, `verbose`, `label`,
-                `step_seconds`; see `keras_ada.sampling.IncrementalSampler.generate`.
+                `step_seconds`, `jit_compile`; see
+                `keras_ada.sampling.IncrementalSampler.generate`.
 
         Returns:
             The new steps only (without the prime), an int32 NumPy array

@@ -1,6 +1,16 @@
 """Whole-function compilation on the active Keras backend."""
 
+import functools
+import math
+
 import keras
+from keras import ops
+
+# Steps per compiled call of a loop on PyTorch (see `compile_loop`). More
+# steps share the host's cost of a call, but compile for longer: the zoo's
+# wavenet_large at tiny scale, batch 1, samples 50k steps/s after 15 s of
+# compilation with 1, 68k after 38 s with 2, 78k after 69 s with 4.
+TORCH_UNROLL = 1
 
 
 def compile_function(function):
@@ -20,3 +30,40 @@ def compile_function(function):
 
         return tf.function(function, jit_compile=True)
     return function
+
+
+def compile_loop(body, maximum_iterations, jit_compile=True):
+    """`loop(inputs, count, loop_vars)`: `count` steps of `body`, compiled.
+
+    The loop runs `loop_vars = body(inputs, *loop_vars)` while
+    `loop_vars[0] < count` (a counter that the body increments), at most
+    `maximum_iterations` times, and returns the last `loop_vars`. Compiled, it
+    is one `ops.while_loop` inside `compile_function` on JAX and TensorFlow;
+    on PyTorch, a `keras_ada.sampling.torch_loop.TorchLoop`: the body compiled
+    by TorchInductor, `TORCH_UNROLL` steps per call (or a divisor of
+    `maximum_iterations`), called from a host loop. The PyTorch loop may run
+    up to `TORCH_UNROLL - 1` steps past `count` (never past
+    `maximum_iterations`): the caller discards what they produce, and uses
+    the loop variables of a loop that stopped short of `maximum_iterations`
+    no further.
+
+    Args:
+        body: a function of tensors `body(inputs, *loop_vars)` returning the
+            next `loop_vars`.
+        maximum_iterations: the largest `count`.
+        jit_compile: False runs the loop eagerly (a Python loop on PyTorch).
+    """
+    if jit_compile and keras.backend.backend() == "torch":
+        from keras_ada.sampling.torch_loop import TorchLoop
+
+        return TorchLoop(body, unroll=math.gcd(TORCH_UNROLL, maximum_iterations))
+
+    def loop(inputs, count, loop_vars):
+        return ops.while_loop(
+            lambda i, *_: i < count,
+            functools.partial(body, inputs),
+            loop_vars,
+            maximum_iterations=maximum_iterations,
+        )
+
+    return compile_function(loop) if jit_compile else loop

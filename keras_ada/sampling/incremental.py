@@ -5,10 +5,12 @@ causal convolution keeps a queue of its past inputs, see
 `keras_ada.layers.causal_queue`); this module only drives it: it draws each
 class from the step's logits, feeds it back, and reports progress.
 
-The whole loop over a chunk of steps is one compiled function (`jax.jit`, or
-`tf.function(jit_compile=True)` on TensorFlow: a bounded `while_loop` whose
-queues XLA updates in place); between chunks the host reports progress. The
-model's weights enter the compiled function as arguments (through a
+The loop over a chunk of steps is compiled (`compile_loop`): one compiled
+function on JAX (`jax.jit`) and TensorFlow (`tf.function(jit_compile=True)`),
+a bounded `while_loop` whose queues XLA updates in place; on PyTorch, the step
+compiled by TorchInductor and called by the host once per step
+(`keras_ada.sampling.torch_loop`). Between chunks the host reports progress.
+The model's weights enter the compiled step as arguments (through a
 `keras.StatelessScope`), so training between calls needs no recompilation.
 """
 
@@ -22,13 +24,15 @@ from keras import ops
 from keras_ada.sampling import samplers
 from keras_ada.sampling.categorical import resolve_seed
 from keras_ada.sampling.categorical import uniform_noise
-from keras_ada.sampling.compile import compile_function
+from keras_ada.sampling.compile import compile_loop
 from keras_ada.sampling.condition_rows import ConditionRows
 from keras_ada.sampling.progress import SamplingProgress
 from keras_ada.validation import check_int_at_least
 from keras_ada.validation import check_positive_int
 
 DEFAULT_CHUNK_SIZE = 4096
+# Steps from which `jit_compile="auto"` compiles the sampling loop on PyTorch.
+TORCH_COMPILE_MIN_STEPS = 4096
 
 
 def _batch_size(batch_size, prime, condition):
@@ -61,7 +65,8 @@ class IncrementalSampler:
 
     Args:
         model: a `keras_ada.models.WaveNet`.
-        chunk_size: steps per compiled call; progress is reported between chunks.
+        chunk_size: steps per chunk, one compiled loop; progress is reported
+            between chunks.
 
     Example:
 
@@ -98,32 +103,29 @@ class IncrementalSampler:
         state = keras.tree.flatten(self.model.initial_state(1))
         return sum(math.prod(x.shape) for x in state if len(x.shape))
 
-    def _chunk(
-        self,
-        weights,
-        state,
-        start,
-        count,
-        noise,
-        sampler,
-        parameters,
-        condition,
-        first_row,
-        condition_hop,
-        return_logits,
-    ):
-        """Runs `count <= chunk_size` steps from time `start` in one while loop."""
-        model = self.model
-        batch_size, chunk_size = noise.shape
-        classes, model_state = state
+    def _body(self, sampler, conditioned, condition_hop, return_logits):
+        """One step of the sampling loop: `body(inputs, i, classes, model_state, samples, *logits)`.
 
-        def body(i, classes, model_state, samples, *logits_out):
+        `inputs` holds the chunk's constants: the model's `weights`, the time
+        `start` of its first step, its `noise`, the sampler's `parameters`,
+        and with `conditioned` its `condition` rows from row `first_row` on.
+        Step `i` of the chunk writes its class (and logits) at `i`.
+        """
+        model = self.model
+
+        def body(inputs, i, classes, model_state, samples, *logits_out):
             condition_t = None
-            if condition is not None:
-                row = ops.floor_divide(start + i, condition_hop) - first_row
-                condition_t = ops.take(condition, row, axis=1)
-            logits, model_state = model.step(classes, model_state, condition_t)
-            classes = sampler(logits, ops.take(noise, i, axis=1), parameters)
+            if conditioned:
+                row = (
+                    ops.floor_divide(inputs["start"] + i, condition_hop)
+                    - inputs["first_row"]
+                )
+                condition_t = ops.take(inputs["condition"], row, axis=1)
+            mapping = list(zip(model.variables, inputs["weights"]))
+            with keras.StatelessScope(state_mapping=mapping):
+                logits, model_state = model.step(classes, model_state, condition_t)
+            noise_t = ops.take(inputs["noise"], i, axis=1)
+            classes = sampler(logits, noise_t, inputs["parameters"])
             samples = ops.slice_update(samples, (0, i), classes[:, None])
             outputs = (i + 1, classes, model_state, samples)
             if return_logits:
@@ -131,44 +133,21 @@ class IncrementalSampler:
                 outputs += (logits_out,)
             return outputs
 
-        loop_vars = (
-            ops.zeros((), "int32"),
-            classes,
-            model_state,
-            ops.zeros(noise.shape, "int32"),
+        return body
+
+    def _compiled_chunk(
+        self, sampler, conditioned, condition_hop, return_logits, jit_compile
+    ):
+        key = (
+            sampler.compile_key,
+            conditioned,
+            condition_hop,
+            return_logits,
+            jit_compile,
         )
-        if return_logits:
-            loop_vars += (
-                ops.zeros((batch_size, chunk_size, self.num_classes), "float32"),
-            )
-        with keras.StatelessScope(state_mapping=list(zip(model.variables, weights))):
-            outputs = ops.while_loop(
-                lambda i, *_: i < count, body, loop_vars, maximum_iterations=chunk_size
-            )
-        return ((outputs[1], outputs[2]),) + tuple(outputs[3:])
-
-    def _compiled_chunk(self, sampler, conditioned, condition_hop, return_logits):
-        key = (sampler.compile_key, conditioned, condition_hop, return_logits)
         if key not in self._compiled:
-
-            def chunk(
-                weights, state, start, count, noise, parameters, condition, first_row
-            ):
-                return self._chunk(
-                    weights,
-                    state,
-                    start,
-                    count,
-                    noise,
-                    sampler,
-                    parameters,
-                    condition if conditioned else None,
-                    first_row,
-                    condition_hop,
-                    return_logits,
-                )
-
-            self._compiled[key] = compile_function(chunk)
+            body = self._body(sampler, conditioned, condition_hop, return_logits)
+            self._compiled[key] = compile_loop(body, self.chunk_size, jit_compile)
         return self._compiled[key]
 
     # === Driver ===
@@ -190,6 +169,7 @@ class IncrementalSampler:
         label: str | None = None,
         step_seconds: float | None = None,
         callback=None,
+        jit_compile="auto",
     ):
         """Samples `num_steps` classes after an optional prime.
 
@@ -276,8 +256,13 @@ class IncrementalSampler:
                 self._prefill(prime, rows, condition_hop),
             )
         seed = resolve_seed(sampler.seed if seed is None else seed)
+        if jit_compile == "auto":
+            jit_compile = (
+                keras.backend.backend() != "torch"
+                or num_steps >= TORCH_COMPILE_MIN_STEPS
+            )
         chunk = self._compiled_chunk(
-            sampler, rows is not None, condition_hop, return_logits
+            sampler, rows is not None, condition_hop, return_logits, bool(jit_compile)
         )
         rows_per_chunk = (self.chunk_size - 1) // condition_hop + 2
         progress = None
@@ -295,22 +280,29 @@ class IncrementalSampler:
             noise = np.zeros((batch_size, self.chunk_size), "float32")
             noise[:, :count] = uniform_noise(seed, batch_size, done, count)
             first_row = start // condition_hop
-            state, *outputs = chunk(
-                weights,
-                state,
-                ops.convert_to_tensor(start, "int32"),
-                ops.convert_to_tensor(count, "int32"),
-                ops.convert_to_tensor(noise),
-                parameters,
-                None if rows is None else rows.tensor(first_row, rows_per_chunk),
-                ops.convert_to_tensor(first_row, "int32"),
+            inputs = dict(
+                weights=weights,
+                start=ops.convert_to_tensor(start, "int32"),
+                noise=ops.convert_to_tensor(noise),
+                parameters=parameters,
             )
-            new = ops.convert_to_numpy(outputs[0])[:, :count].astype("int32")
+            if rows is not None:
+                inputs["condition"] = rows.tensor(first_row, rows_per_chunk)
+                inputs["first_row"] = ops.convert_to_tensor(first_row, "int32")
+            loop_vars = (ops.zeros((), "int32"),) + state
+            loop_vars += (ops.zeros(noise.shape, "int32"),)
+            if return_logits:
+                loop_vars += (ops.zeros(noise.shape + (self.num_classes,), "float32"),)
+            # On PyTorch the last chunk may run past `count` (see
+            # `compile_loop`); its extra steps and final state go unused.
+            outputs = chunk(inputs, ops.convert_to_tensor(count, "int32"), loop_vars)
+            state = (outputs[1], outputs[2])
+            new = ops.convert_to_numpy(outputs[3])[:, :count].astype("int32")
             samples[:, done : done + count] = new
             if callback is not None:
                 callback(new)
             if return_logits:
-                step_logits = ops.convert_to_numpy(outputs[1])
+                step_logits = ops.convert_to_numpy(outputs[4])
                 logits[:, done : done + count] = step_logits[:, :count]
             if progress is not None:
                 progress.update(done + count)
