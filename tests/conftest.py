@@ -24,6 +24,15 @@ import keras  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+if keras.backend.backend() == "torch":
+    import torch
+
+    # One intra-op thread per test process: `make test` runs one process per
+    # core, and PyTorch's threads stall each other on an oversubscribed CPU
+    # (a sampling docstring example took 100 s with its default threads
+    # and 24 s with one, next to other work).
+    torch.set_num_threads(1)
+
 _cpus = tf.config.list_physical_devices("CPU")
 # Asking for logical devices would initialise TensorFlow and freeze the split.
 if _cpus and tf.config.get_logical_device_configuration(_cpus[0]) is None:
