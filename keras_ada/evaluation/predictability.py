@@ -23,10 +23,30 @@ from keras import ops
 from keras_ada.validation import check_int_at_least
 from keras_ada.validation import check_positive_int
 
-# A warm-started predictor trains at this fraction of the learning rate: a
-# fresh Adam at the full rate first throws the shorter predictor's solution,
-# where it starts, far from its optimum.
-WARM_START_LEARNING_RATE = 0.25
+
+class LearningRateWarmup(keras.callbacks.Callback):
+    """Raises the learning rate linearly from zero over the first `steps` steps.
+
+    A fresh Adam moves every weight by about the learning rate at its first
+    steps, whatever its gradient: from a warm start at full rate, that throws
+    the predictor far from the solution it starts at.
+
+    Args:
+        learning_rate: the rate reached after `steps` steps.
+        steps: the number of warm-up steps.
+    """
+
+    def __init__(self, learning_rate, steps):
+        super().__init__()
+        self.learning_rate = learning_rate
+        self.steps = steps
+        self._step = 0
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self._step < self.steps:
+            self._step += 1
+            rate = self.learning_rate * self._step / self.steps
+            self.model.optimizer.learning_rate.assign(rate)
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -248,9 +268,10 @@ def train_predictor(
         context: the past steps `r` (positive).
         train, validation: lists of 1-D int class sequences.
         num_classes: number of classes.
-        shorter: a trained predictor of a shorter context to start from; it
-            then trains at `WARM_START_LEARNING_RATE` times `learning_rate`,
-            and stops once `patience` checks have not improved on it.
+        shorter: a trained predictor of a shorter context to start from; the
+            learning rate then warms up over the first check
+            (`LearningRateWarmup`), and training stops once `patience` checks
+            have not improved on the start.
         hidden, learning_rate: see `predictor`.
         length: scored steps per window.
         batch_size: windows per training batch.
@@ -270,13 +291,12 @@ def train_predictor(
     """
     check_positive_int("context", context)
     check_int_at_least("patience", patience, 1)
-    if shorter is not None:
-        learning_rate *= WARM_START_LEARNING_RATE
     model = predictor(context, num_classes, hidden, learning_rate)
     val_x, val_y = scored_windows(validation, context, length, max_windows)
-    start_nll = None
+    start_nll, callbacks = None, []
     if shorter is not None:
         _warm_start(model, shorter)
+        callbacks.append(LearningRateWarmup(learning_rate, steps_per_check))
         start_nll = float(model.evaluate(val_x, val_y, batch_size=64, verbose=0))
         start_weights = model.get_weights()
     stopper = keras.callbacks.EarlyStopping(
@@ -289,7 +309,8 @@ def train_predictor(
         RandomWindows(train, context, length, batch_size, steps_per_check, seed),
         epochs=max_checks,
         validation_data=(val_x, val_y),
-        callbacks=[
+        callbacks=callbacks
+        + [
             stopper,
             keras.callbacks.ReduceLROnPlateau(
                 factor=0.5, patience=1, min_delta=min_delta
