@@ -58,7 +58,7 @@ def parse_args(argv=None):
         default=1e-3,
         help="least fall of the validation NLL that counts",
     )
-    parser.add_argument("--max-checks", type=int, default=30)
+    parser.add_argument("--max-checks", type=int, default=20)
     parser.add_argument("--learning-rate", type=float, default=1e-2)
     parser.add_argument(
         "--tolerance",

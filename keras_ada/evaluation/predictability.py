@@ -158,12 +158,25 @@ def unigram_nll(train, evaluation, num_classes):
 
 
 def split_validation(sequences, fraction=0.1):
-    """Splits each sequence into its first part (training) and last `fraction`."""
-    cuts = [len(s) - int(round(len(s) * fraction)) for s in sequences]
-    return (
-        [s[:cut] for s, cut in zip(sequences, cuts)],
-        [s[cut:] for s, cut in zip(sequences, cuts)],
-    )
+    """Holds out the last `fraction` of the steps, taken from the end of the list.
+
+    The held-out part is then mostly other sequences (other recordings) than
+    the part kept for training, as an eval split is: stopping on it stops
+    where the predictor no longer improves on music it has not seen.
+
+    Returns:
+        `(train, validation)`, two lists of sequences.
+    """
+    remaining = int(round(sum(len(s) for s in sequences) * fraction))
+    train, validation = list(sequences), []
+    while remaining > 0 and train:
+        last = train.pop()
+        cut = max(len(last) - remaining, 0)
+        if cut:
+            train.append(last[:cut])
+        validation.insert(0, last[cut:])
+        remaining -= len(last) - cut
+    return train, validation
 
 
 def scored_windows(sequences, context, length, max_windows=None):
@@ -258,7 +271,7 @@ def train_predictor(
     steps_per_check=100,
     patience=2,
     min_delta=2e-3,
-    max_checks=30,
+    max_checks=20,
     max_windows=256,
     seed=0,
 ):
@@ -270,8 +283,8 @@ def train_predictor(
         num_classes: number of classes.
         shorter: a trained predictor of a shorter context to start from; the
             learning rate then warms up over the first check
-            (`LearningRateWarmup`), and training stops once `patience` checks
-            have not improved on the start.
+            (`LearningRateWarmup`), and it keeps the start's weights unless
+            training improves on them.
         hidden, learning_rate: see `predictor`.
         length: scored steps per window.
         batch_size: windows per training batch.
@@ -293,17 +306,14 @@ def train_predictor(
     check_int_at_least("patience", patience, 1)
     model = predictor(context, num_classes, hidden, learning_rate)
     val_x, val_y = scored_windows(validation, context, length, max_windows)
-    start_nll, callbacks = None, []
+    start_nll, callbacks = float("inf"), []
     if shorter is not None:
         _warm_start(model, shorter)
         callbacks.append(LearningRateWarmup(learning_rate, steps_per_check))
         start_nll = float(model.evaluate(val_x, val_y, batch_size=64, verbose=0))
         start_weights = model.get_weights()
     stopper = keras.callbacks.EarlyStopping(
-        patience=patience,
-        min_delta=min_delta,
-        baseline=start_nll,
-        restore_best_weights=True,
+        patience=patience, min_delta=min_delta, restore_best_weights=True
     )
     history = model.fit(
         RandomWindows(train, context, length, batch_size, steps_per_check, seed),
@@ -319,7 +329,7 @@ def train_predictor(
         verbose=0,
     )
     val_nll = float(min(history.history["val_loss"]))
-    if start_nll is not None and start_nll <= val_nll:
+    if start_nll <= val_nll:
         model.set_weights(start_weights)
         val_nll = start_nll
     checks = len(history.history["val_loss"])
@@ -350,11 +360,11 @@ def predictability_profile(
 
     Args:
         contexts: increasing non-negative ints; 0 gives the unigram entropy.
-        train: list of 1-D int sequences; its last `validation_fraction` of
-            each decides when training stops.
+        train: list of 1-D int sequences; its last `validation_fraction`
+            (`split_validation`) decides when training stops.
         evaluation: list of 1-D int sequences the NLLs are measured on.
         num_classes: number of classes.
-        validation_fraction: the part of each training sequence held out.
+        validation_fraction: the part of the training steps held out.
         log: optional function called with a line per trained predictor.
         **training: arguments of `train_predictor` (`hidden`, `length`, ...).
 

@@ -9,6 +9,7 @@ from keras_ada.evaluation.predictability import check_non_increasing
 from keras_ada.evaluation.predictability import predictability_profile
 from keras_ada.evaluation.predictability import predictor
 from keras_ada.evaluation.predictability import scored_windows
+from keras_ada.evaluation.predictability import split_validation
 from keras_ada.evaluation.predictability import train_predictor
 from keras_ada.evaluation.predictability import unigram_nll
 from tests.tensor_checks import assert_allclose
@@ -114,3 +115,11 @@ def test_non_increasing_check_names_each_rise_beyond_the_tolerance():
     rises = check_non_increasing(points, tolerance=0.01)
     assert [r for r, _ in rises] == [4]
     assert rises[0][1] == pytest.approx(0.2)
+
+
+def test_validation_is_held_out_from_the_last_sequences_first():
+    sequences = [np.arange(60), np.arange(30), np.arange(10)]
+    train, validation = split_validation(sequences, fraction=0.2)
+    assert [len(s) for s in train] == [60, 20]
+    assert [len(s) for s in validation] == [10, 10]
+    assert sum(map(len, train + validation)) == 100
