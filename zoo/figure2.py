@@ -63,8 +63,8 @@ def parse_args(argv=None):
     parser.add_argument(
         "--tolerance",
         type=float,
-        default=0.01,
-        help="rise in nats still counted as non-increasing",
+        help="rise in nats still counted as non-increasing "
+        "(default: two standard errors of the two eval NLLs)",
     )
     parser.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
@@ -186,10 +186,16 @@ def main(argv=None):
         else:
             print(
                 f"  The {name} profile is non-increasing in r (within "
-                f"{args.tolerance} nats).",
+                f"{within(args.tolerance)}).",
                 flush=True,
             )
     write_outputs(args.output, results, args.tolerance)
+
+
+def within(tolerance):
+    if tolerance is None:
+        return "two standard errors of the eval NLLs"
+    return f"{tolerance} nats"
 
 
 def write_outputs(output, results, tolerance):
@@ -201,9 +207,11 @@ def write_outputs(output, results, tolerance):
     with open(os.path.join(output, "figure2.json"), "w") as file:
         json.dump(results, file, indent=2)
     audio = {p["r"]: p["nll"] for p in results["waveform"]}
+    error = {p["r"]: p["nll_error"] for p in results["waveform"]}
     lines = ["| r | waveform NLL | codes NLL |", "|---|---|---|"]
     lines += [
-        f"| {p['r']} | {audio[p['r']]:.3f} | {p['nll']:.3f} |"
+        f"| {p['r']} | {audio[p['r']]:.3f} ± {error[p['r']]:.3f} | "
+        f"{p['nll']:.3f} ± {p['nll_error']:.3f} |"
         for p in results["codes"]
         if p["r"] in audio
     ]
@@ -222,7 +230,7 @@ def write_outputs(output, results, tolerance):
                 if not rises
                 else f"RISING at r = {[r for r, _ in rises]}"
             )
-            + f" (tolerance {tolerance} nats)."
+            + f" (within {within(tolerance)})."
         )
     lines.append("(a) " + audio_finding(results["waveform"])[1])
     lines.append(

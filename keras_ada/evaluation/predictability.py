@@ -147,16 +147,6 @@ def predictor(context, num_classes, hidden=64, learning_rate=1e-2):
     return model
 
 
-def unigram_nll(train, evaluation, num_classes):
-    """Cross-entropy (nats per step) of `evaluation` under `train`'s class counts.
-
-    Counts start at one (add-one smoothing), so an unseen class costs finite NLL.
-    """
-    counts = np.bincount(np.concatenate(train), minlength=num_classes) + 1.0
-    log_p = np.log(counts / counts.sum())
-    return float(-log_p[np.concatenate(evaluation)].mean())
-
-
 def split_validation(sequences, fraction=0.1):
     """Holds out the last `fraction` of the steps, taken from the end of the list.
 
@@ -340,10 +330,48 @@ def train_predictor(
     }
 
 
-def heldout_nll(model, context, sequences, length=128, max_windows=None):
-    """NLL (nats per step) of a predictor on `sequences`, every step scored once."""
-    x, y = scored_windows(sequences, context, length, max_windows)
-    return float(model.evaluate(x, y, batch_size=64, verbose=0))
+def _mean_and_standard_error(window_nlls):
+    window_nlls = np.asarray(window_nlls, "float64")
+    spread = window_nlls.std(ddof=1) if len(window_nlls) > 1 else 0.0
+    return float(window_nlls.mean()), float(spread / np.sqrt(len(window_nlls)))
+
+
+def heldout_nll(model, context, sequences, length=128, batch_size=64):
+    """NLL (nats per step) of a predictor on `sequences`, every step scored once.
+
+    Returns:
+        `(nll, standard_error)`: the mean over the scored steps, and the
+        standard error of that mean from the spread of the windows' means.
+    """
+    x, y = scored_windows(sequences, context, length)
+    window_nlls = []
+    for start in range(0, len(x), batch_size):
+        logits = ops.convert_to_numpy(
+            model.predict_on_batch(x[start : start + batch_size])
+        )
+        logits = logits.astype("float64")
+        peak = logits.max(-1, keepdims=True)
+        log_norm = peak[..., 0] + np.log(np.exp(logits - peak).sum(-1))
+        targets = y[start : start + batch_size, :, None]
+        chosen = np.take_along_axis(logits, targets, -1)[..., 0]
+        window_nlls.extend((log_norm - chosen).mean(-1))
+    return _mean_and_standard_error(window_nlls)
+
+
+def unigram_heldout_nll(train, evaluation, num_classes, length=128):
+    """Cross-entropy of `evaluation` under `train`'s class counts, per step.
+
+    Counts start at one (add-one smoothing), so an unseen class costs finite
+    NLL. The evaluation steps are scored in windows of `length`, as
+    `heldout_nll` scores them.
+
+    Returns:
+        `(nll, standard_error)`, as `heldout_nll`.
+    """
+    counts = np.bincount(np.concatenate(train), minlength=num_classes) + 1.0
+    log_p = np.log(counts / counts.sum())
+    _, targets = scored_windows(evaluation, 0, length)
+    return _mean_and_standard_error(-log_p[targets].mean(-1))
 
 
 def predictability_profile(
@@ -369,8 +397,9 @@ def predictability_profile(
         **training: arguments of `train_predictor` (`hidden`, `length`, ...).
 
     Returns:
-        A list of dicts, one per context: `r`, `nll` (eval), and for `r > 0`
-        `val_nll`, `steps` and `converged`.
+        A list of dicts, one per context: `r`, `nll` (eval) and `nll_error`
+        (its standard error, `heldout_nll`), and for `r > 0` `val_nll`,
+        `steps` and `converged`.
     """
     if list(contexts) != sorted(set(contexts)) or min(contexts) < 0:
         raise ValueError(
@@ -381,13 +410,14 @@ def predictability_profile(
     points, shorter = [], None
     for r in contexts:
         if r == 0:
-            points.append({"r": 0, "nll": unigram_nll(train, evaluation, num_classes)})
+            nll, error = unigram_heldout_nll(train, evaluation, num_classes, length)
+            points.append({"r": 0, "nll": nll, "nll_error": error})
             continue
         shorter, info = train_predictor(
             r, fit_part, validation, num_classes, shorter=shorter, **training
         )
-        nll = heldout_nll(shorter, r, evaluation, length)
-        points.append({"r": r, "nll": nll, **info})
+        nll, error = heldout_nll(shorter, r, evaluation, length)
+        points.append({"r": r, "nll": nll, "nll_error": error, **info})
         if log is not None:
             state = "converged" if info["converged"] else "step limit"
             log(
@@ -397,20 +427,26 @@ def predictability_profile(
     return points
 
 
-def check_non_increasing(points, tolerance=0.01):
-    """The points whose NLL rises above a shorter context's by more than `tolerance`.
+def check_non_increasing(points, tolerance=None):
+    """The points whose NLL rises above a shorter context's by more than the noise.
 
     Args:
         points: the output of `predictability_profile`.
-        tolerance: allowed rise in nats per step (noise of the measurement).
+        tolerance: allowed rise in nats per step; None allows two standard
+            errors of the difference (`nll_error` of the two points).
 
     Returns:
         A list of `(r, rise)`, rise over the lowest NLL of any shorter
-        context; empty when the profile is non-increasing within tolerance.
+        context; empty when the profile is non-increasing within the noise.
     """
-    rises, lowest = [], float("inf")
+    rises, lowest = [], None
     for point in points:
-        if point["nll"] > lowest + tolerance:
-            rises.append((point["r"], point["nll"] - lowest))
-        lowest = min(lowest, point["nll"])
+        if lowest is not None:
+            allowed = tolerance
+            if allowed is None:
+                allowed = 2 * np.hypot(point["nll_error"], lowest["nll_error"])
+            if point["nll"] > lowest["nll"] + allowed:
+                rises.append((point["r"], point["nll"] - lowest["nll"]))
+        if lowest is None or point["nll"] < lowest["nll"]:
+            lowest = point
     return rises

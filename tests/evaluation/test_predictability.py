@@ -11,7 +11,7 @@ from keras_ada.evaluation.predictability import predictor
 from keras_ada.evaluation.predictability import scored_windows
 from keras_ada.evaluation.predictability import split_validation
 from keras_ada.evaluation.predictability import train_predictor
-from keras_ada.evaluation.predictability import unigram_nll
+from keras_ada.evaluation.predictability import unigram_heldout_nll
 from tests.tensor_checks import assert_allclose
 
 
@@ -90,7 +90,9 @@ def test_profile_of_a_markov_sequence_falls_to_its_entropy_and_not_below():
         max_checks=10,
     )
     assert [p["r"] for p in points] == [0, 1, 2]
-    assert points[0]["nll"] == pytest.approx(unigram_nll(train, evaluation, 8))
+    nll, error = unigram_heldout_nll(train, evaluation, 8, length=32)
+    assert (points[0]["nll"], points[0]["nll_error"]) == (nll, error)
+    assert 0 < error < 0.05
     assert points[0]["nll"] == pytest.approx(np.log(8), abs=0.01)
     # One step of past leaves one bit: log 2 nats per step.
     assert points[1]["nll"] == pytest.approx(np.log(2), abs=0.08)
@@ -123,3 +125,13 @@ def test_validation_is_held_out_from_the_last_sequences_first():
     assert [len(s) for s in train] == [60, 20]
     assert [len(s) for s in validation] == [10, 10]
     assert sum(map(len, train + validation)) == 100
+
+
+def test_without_a_tolerance_a_rise_counts_beyond_two_standard_errors():
+    points = [
+        {"r": 0, "nll": 5.0, "nll_error": 0.01},
+        {"r": 1, "nll": 4.0, "nll_error": 0.01},
+        {"r": 2, "nll": 4.02, "nll_error": 0.01},
+        {"r": 4, "nll": 4.05, "nll_error": 0.01},
+    ]
+    assert [r for r, _ in check_non_increasing(points)] == [4]
