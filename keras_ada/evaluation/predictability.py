@@ -73,7 +73,7 @@ class PastClassesConv(keras.layers.Layer):
     Example:
 
     >>> layer = PastClassesConv(num_classes=256, filters=8, context=4)
-    >>> layer(np.zeros((2, 4 + 10), "int32")).shape
+    >>> tuple(layer(np.zeros((2, 4 + 10), "int32")).shape)
     (2, 10, 8)
     """
 
