@@ -20,6 +20,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_ada.evaluation.nll import token_nll
 from keras_ada.validation import check_int_at_least
 from keras_ada.validation import check_positive_int
 
@@ -346,15 +347,9 @@ def heldout_nll(model, context, sequences, length=128, batch_size=64):
     x, y = scored_windows(sequences, context, length)
     window_nlls = []
     for start in range(0, len(x), batch_size):
-        logits = ops.convert_to_numpy(
-            model.predict_on_batch(x[start : start + batch_size])
-        )
-        logits = logits.astype("float64")
-        peak = logits.max(-1, keepdims=True)
-        log_norm = peak[..., 0] + np.log(np.exp(logits - peak).sum(-1))
-        targets = y[start : start + batch_size, :, None]
-        chosen = np.take_along_axis(logits, targets, -1)[..., 0]
-        window_nlls.extend((log_norm - chosen).mean(-1))
+        logits = model.predict_on_batch(x[start : start + batch_size])
+        nlls = token_nll(ops.convert_to_numpy(logits), y[start : start + batch_size])
+        window_nlls.extend(nlls.mean(-1))
     return _mean_and_standard_error(window_nlls)
 
 
