@@ -57,7 +57,7 @@ class PastClassesConv(keras.layers.Layer):
     Output `t` sees classes `t - context, ..., t - 1` of its input (not `t`):
     it is `bias + sum_j kernel[j - 1, x[t - j]]` for `j = 1, ..., context`, the
     product of the one-hot inputs with a convolution kernel computed as one
-    lookup per tap. The input holds `context` steps of past before the first
+    lookup of all taps. The input holds `context` steps of past before the first
     output, so the output has `context` steps fewer than the input.
 
     Args:
@@ -101,13 +101,16 @@ class PastClassesConv(keras.layers.Layer):
         )
 
     def call(self, inputs):
+        inputs = ops.cast(inputs, "int32")
         length = ops.shape(inputs)[1] - self.context
-        outputs = self.bias
-        for back in range(1, self.context + 1):
-            start = self.context - back
-            past = ops.slice(inputs, (0, start), (ops.shape(inputs)[0], length))
-            outputs = outputs + ops.take(self.kernel[back - 1], past, axis=0)
-        return outputs
+        # past[b, t, j]: the class `j + 1` steps before output `t`, as a row of
+        # the kernel flattened to `(context * num_classes, filters)`: one gather
+        # for all taps, whose gradient is one scatter-add.
+        back = np.arange(self.context, dtype="int32")
+        columns = ops.arange(length, dtype="int32")[:, None] + (self.context - 1 - back)
+        past = ops.take(inputs, columns, axis=1) + back * self.num_classes
+        table = ops.reshape(self.kernel, (self.context * self.num_classes, self.filters))
+        return self.bias + ops.sum(ops.take(table, past, axis=0), axis=2)
 
     def compute_output_shape(self, input_shape):
         length = None if input_shape[1] is None else input_shape[1] - self.context
