@@ -16,7 +16,7 @@ The level 1 is `--level1` (a `.keras` ADA, or a preset whose first level is
 used), else the first shipped stack preset, else a `vqvae_hop8` (row 1.2) at
 the demo scale with codebook restarts, trained into OUTPUT/level1 (resumable).
 Writes `figure2.png`, `figure2.json` and `figure2.md`; with its defaults it
-takes about 15 minutes of a 2-core CPU.
+takes about 7 minutes of a 2-core CPU.
 """
 
 import argparse
