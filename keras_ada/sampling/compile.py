@@ -9,8 +9,9 @@ from keras import ops
 # Steps per compiled call of a loop on PyTorch (see `compile_loop`). More
 # steps share the host's cost of a call, but compile for longer: the zoo's
 # wavenet_large at tiny scale, batch 1, samples 50k steps/s after 15 s of
-# compilation with 1, 68k after 38 s with 2, 78k after 69 s with 4.
-TORCH_UNROLL = 1
+# compilation with 1, 68k after 38 s with 2, 78k after 69 s with 4. Two keep
+# every zoo model within 3x of JAX's steps per second (benchmarks/README.md).
+TORCH_UNROLL = 2
 
 
 def compile_function(function):
