@@ -8,7 +8,7 @@ class from the step's logits, feeds it back, and reports progress.
 The loop over a chunk of steps is compiled (`compile_loop`): one compiled
 function on JAX (`jax.jit`) and TensorFlow (`tf.function(jit_compile=True)`),
 a bounded `while_loop` whose queues XLA updates in place; on PyTorch, the step
-compiled by TorchInductor and called by the host once per step
+compiled by TorchInductor and called by the host every `TORCH_UNROLL` steps
 (`keras_ada.sampling.torch_loop`). Between chunks the host reports progress.
 The model's weights enter the compiled step as arguments (through a
 `keras.StatelessScope`), so training between calls needs no recompilation.
