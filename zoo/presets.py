@@ -1,0 +1,266 @@
+"""Trains the presets that ship with keras-ada, on the CPU, and writes their cards.
+
+    keras-ada data build --config embedded --data-dir data
+    python zoo/presets.py --data-dir data --output runs/presets
+    python zoo/presets.py --data-dir data --output runs/presets --install
+
+Each preset is a stack of the zoo trained level by level on the embedded piano
+data (`keras_ada.runner.train_model`, resumable: running the recipe again
+resumes an interrupted level and skips finished ones), evaluated on the eval
+split (`keras_ada.runner.evaluate_run`: NLL per level, fidelity through one
+and through all levels beside the floor of unrelated audio) and written with
+`Stack.save_to_preset` into `<output>/<preset>/preset/`, its model card in
+`metadata.json` and `card.md`. `--install` copies the presets into
+`keras_ada/presets/` (or `--install DIR`), where `Stack.presets` lists them and
+`from_preset(name)` loads them offline.
+
+The seconds of training are summed over the runs of the recipe
+(`<output>/<preset>/timing.json`), so a resumed preset reports them all.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import time
+
+# name: (zoo stack, paper row, one-line description)
+PRESETS = {
+    "vqvae_vqvae_wavenet_piano": (
+        "vqvae_vqvae_wavenet",
+        "3.6",
+        "Row 3.6 (VQ-VAE, VQ-VAE, WaveNet prior), {scale} scale, trained on "
+        "the embedded piano data on a 2-core CPU.",
+    ),
+    "vqvae_amae_wavenet_piano": (
+        "vqvae_amae_wavenet",
+        "3.7",
+        "Row 3.7 (VQ-VAE, AMAE, WaveNet prior; the paper's choice), {scale} "
+        "scale, trained on the embedded piano data on a 2-core CPU.",
+    ),
+}
+PACKAGE_PRESETS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "keras_ada", "presets"
+)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--output", required=True, help="output directory")
+    parser.add_argument(
+        "--presets", nargs="+", default=list(PRESETS), choices=list(PRESETS)
+    )
+    parser.add_argument("--data-dir", help="TFDS data directory of piano_dataset")
+    parser.add_argument("--config", default="embedded", help="piano_dataset config")
+    parser.add_argument("--scale", default="demo", help="zoo scale")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        nargs=3,
+        default=(8000, 12000, 8000),
+        metavar=("LEVEL0", "LEVEL1", "PRIOR"),
+        help="training steps of each level",
+    )
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument(
+        "--eval-seconds", type=float, default=300.0, help="eval audio for the NLLs"
+    )
+    parser.add_argument(
+        "--fidelity-excerpts", type=int, default=8, help="excerpts reconstructed"
+    )
+    parser.add_argument("--fidelity-seconds", type=float, default=2.0)
+    parser.add_argument("--checkpoint-every", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--install",
+        nargs="?",
+        const=PACKAGE_PRESETS,
+        metavar="DIR",
+        help="copy the presets into DIR (default: the package's keras_ada/presets)",
+    )
+    return parser.parse_args(argv)
+
+
+def train_preset(args, name):
+    """Trains, evaluates and saves one preset; returns its card (a dict)."""
+    from keras_ada.models import Stack
+    from keras_ada.runner import evaluate_run
+    from keras_ada.runner import train_model
+
+    model, row, description = PRESETS[name]
+    run = os.path.join(args.output, name)
+    stack_dir = os.path.join(run, "stack")
+    os.makedirs(run, exist_ok=True)
+    timing_path = os.path.join(run, "timing.json")
+    timing = _read_json(timing_path, {})
+    shared = share_level_0(args, name, stack_dir)
+    if shared:
+        timing["level_0"] = shared
+        _write_json(timing_path, timing)
+    for level, steps in enumerate(args.steps):
+        start = time.perf_counter()
+        train_model(
+            model,
+            stack_dir,
+            scale=args.scale,
+            level=level,
+            steps=steps,
+            learning_rate=args.learning_rate,
+            seed=args.seed,
+            data_dir=args.data_dir,
+            config=args.config,
+            checkpoint_every=args.checkpoint_every,
+            eval_steps=4,
+            pbt_baseline=True,
+            verbose=2,
+        )
+        key = f"level_{level}" if level < len(args.steps) - 1 else "prior"
+        timing[key] = timing.get(key, 0.0) + time.perf_counter() - start
+        _write_json(timing_path, timing)
+    evaluation = evaluate_run(
+        stack_dir,
+        row=row,
+        data_dir=args.data_dir,
+        config=args.config,
+        seconds=args.eval_seconds,
+        fidelity_excerpts=args.fidelity_excerpts,
+        fidelity_seconds=args.fidelity_seconds,
+        seed=args.seed,
+    )
+    card = model_card(args, name, evaluation, timing)
+    preset_dir = os.path.join(run, "preset")
+    Stack.load(stack_dir, compile=False).save_to_preset(preset_dir, metadata=card)
+    with open(os.path.join(run, "card.md"), "w") as file:
+        file.write(card_markdown(name, card))
+    if args.install:
+        target = os.path.join(args.install, name)
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(preset_dir, target)
+        print(f"Installed {name} into {target}", flush=True)
+    return card
+
+
+def share_level_0(args, name, stack_dir):
+    """Copies the level 0 of another preset of this output that has the same
+    configuration and is trained: rows 3.6 and 3.7 share their VQ-VAE, which the
+    recipe then trains once. Returns that level's training seconds, or None."""
+    from keras_ada import zoo
+
+    level_0 = zoo.config(PRESETS[name][0], args.scale)["levels"][0]
+    if os.path.isfile(os.path.join(stack_dir, "level_0.keras")):
+        return None
+    for other, (model, _, _) in PRESETS.items():
+        other_dir = os.path.join(args.output, other, "stack")
+        if other == name or not os.path.isfile(os.path.join(other_dir, "level_0.keras")):
+            continue
+        if zoo.config(model, args.scale)["levels"][0] != level_0:
+            continue
+        os.makedirs(stack_dir, exist_ok=True)
+        for part in ("level_0", "level_0.keras", "data.json"):
+            source = os.path.join(other_dir, part)
+            copy = shutil.copytree if os.path.isdir(source) else shutil.copy
+            copy(source, os.path.join(stack_dir, part))
+        print(f"Level 0 shared with {other} (same configuration).", flush=True)
+        seconds = _read_json(os.path.join(args.output, other, "timing.json"), {})
+        return seconds.get("level_0")
+    return None
+
+
+def model_card(args, name, evaluation, timing):
+    """The model card of a preset, written into its `metadata.json`."""
+    model, row, description = PRESETS[name]
+    results = evaluation
+    fidelity = {
+        through: {
+            part: {
+                metric: round(float(results["fidelity"][through][part][metric]), 3)
+                for metric in ("chroma_correlation", "onset_correlation")
+            }
+            for part in ("reconstruction", "floor")
+        }
+        for through in results["fidelity"]
+    }
+    return {
+        "description": description.format(scale=args.scale),
+        "model": model,
+        "paper_row": row,
+        "scale": args.scale,
+        "data": f"piano_dataset/{args.config}: its train split",
+        "steps": {"level_0": args.steps[0], "level_1": args.steps[1], "prior": args.steps[2]},
+        "learning_rate": args.learning_rate,
+        "seed": args.seed,
+        "training_minutes": {key: round(value / 60, 1) for key, value in timing.items()},
+        "hardware": f"{platform.machine()} CPU, {os.cpu_count()} cores, no accelerator",
+        "eval_nll": {
+            **{
+                f"level_{level}": round(float(entry["nll"]), 3)
+                for level, entry in enumerate(results["levels"])
+            },
+            "prior": round(float(results["prior"]["nll"]), 3),
+        },
+        "eval_seconds": args.eval_seconds,
+        "fidelity": fidelity,
+        "fidelity_excerpts": f"{args.fidelity_excerpts} x {args.fidelity_seconds} s",
+        "limitations": (
+            "Trained for minutes on a 2-core CPU at a small scale, on hours of "
+            "rendered piano: far from the paper's models (8 GPUs, days, 413 "
+            "hours of recordings). Its samples have local texture and note-like "
+            "events, not the paper's musical structure."
+        ),
+    }
+
+
+def card_markdown(name, card):
+    """The model card as a README section."""
+    lines = [
+        f"### `{name}`",
+        "",
+        card["description"],
+        "",
+        f"- Data: {card['data']}; scale `{card['scale']}`; seed {card['seed']}.",
+        "- Steps: "
+        + ", ".join(f"{key} {value}" for key, value in card["steps"].items())
+        + f"; Adam at {card['learning_rate']}.",
+        "- Training time (minutes): "
+        + ", ".join(f"{key} {value}" for key, value in card["training_minutes"].items())
+        + f"; {card['hardware']}.",
+        "- Eval NLL (nats per step): "
+        + ", ".join(f"{key} {value}" for key, value in card["eval_nll"].items())
+        + f" ({card['eval_seconds']:g} s of the eval split).",
+        "",
+        "| levels | chroma corr. | onset corr. | floor chroma | floor onsets |",
+        "|---|---|---|---|---|",
+    ]
+    for through, parts in card["fidelity"].items():
+        rec, floor = parts["reconstruction"], parts["floor"]
+        lines.append(
+            f"| {through.split('_')[1]} | {rec['chroma_correlation']} | "
+            f"{rec['onset_correlation']} | {floor['chroma_correlation']} | "
+            f"{floor['onset_correlation']} |"
+        )
+    lines += ["", f"Not: {card['limitations']}", ""]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    for name in args.presets:
+        card = train_preset(args, name)
+        print(card_markdown(name, card), flush=True)
+
+
+def _read_json(path, default):
+    if not os.path.isfile(path):
+        return default
+    with open(path) as file:
+        return json.load(file)
+
+
+def _write_json(path, value):
+    with open(path, "w") as file:
+        json.dump(value, file, indent=2)
+
+
+if __name__ == "__main__":
+    main()
