@@ -152,7 +152,9 @@ def share_level_0(args, name, stack_dir):
         return None
     for other, (model, _, _) in PRESETS.items():
         other_dir = os.path.join(args.output, other, "stack")
-        if other == name or not os.path.isfile(os.path.join(other_dir, "level_0.keras")):
+        if other == name or not os.path.isfile(
+            os.path.join(other_dir, "level_0.keras")
+        ):
             continue
         if zoo.config(model, args.scale)["levels"][0] != level_0:
             continue
@@ -187,10 +189,16 @@ def model_card(args, name, evaluation, timing):
         "paper_row": row,
         "scale": args.scale,
         "data": f"piano_dataset/{args.config}: its train split",
-        "steps": {"level_0": args.steps[0], "level_1": args.steps[1], "prior": args.steps[2]},
+        "steps": {
+            "level_0": args.steps[0],
+            "level_1": args.steps[1],
+            "prior": args.steps[2],
+        },
         "learning_rate": args.learning_rate,
         "seed": args.seed,
-        "training_minutes": {key: round(value / 60, 1) for key, value in timing.items()},
+        "training_minutes": {
+            key: round(value / 60, 1) for key, value in timing.items()
+        },
         "hardware": f"{platform.machine()} CPU, {os.cpu_count()} cores, no accelerator",
         "eval_nll": {
             **{

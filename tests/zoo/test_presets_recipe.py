@@ -26,7 +26,16 @@ def test_the_recipe_trains_evaluates_and_installs_both_presets(
     output, installed = tmp_path / "runs", tmp_path / "presets"
     recipe = load_script()
     arguments = ["--output", str(output), "--data-dir", str(embedded_mini)]
-    arguments += ["--config", "embedded_mini", "--scale", "tiny", "--steps", "2", "2", "2"]
+    arguments += [
+        "--config",
+        "embedded_mini",
+        "--scale",
+        "tiny",
+        "--steps",
+        "2",
+        "2",
+        "2",
+    ]
     arguments += ["--eval-seconds", "1", "--fidelity-excerpts", "1"]
     arguments += ["--fidelity-seconds", "0.25", "--install", str(installed)]
     recipe.main(arguments)
