@@ -12,7 +12,7 @@ DEMO_DIR ?= demo
 DEMO_BACKEND ?= jax
 PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=10
 
-.PHONY: install system-deps test test-multi-worker demo data lint clean
+.PHONY: install system-deps test test-slow test-multi-worker demo data lint clean
 
 install: system-deps $(STAMP)
 
@@ -29,10 +29,20 @@ $(STAMP): pyproject.toml
 
 # Backend-neutral tests run once, with the first backend.
 test: install
-	@set -e; marks=""; for backend in $(BACKENDS); do \
+	@set -e; marks="not slow"; for backend in $(BACKENDS); do \
 		echo "== tests on the $$backend backend =="; \
 		KERAS_BACKEND=$$backend $(PYTEST) -m "$$marks" tests; \
-		marks="not backend_neutral"; \
+		marks="not slow and not backend_neutral"; \
+	done
+
+# End-to-end runs of minutes (a PBT population on Ray, Beam's worker processes,
+# a killed and resumed `keras-ada train`, the presets recipe), whose parts
+# `make test` covers with fast tests.
+test-slow: install
+	@set -e; marks="slow"; for backend in $(BACKENDS); do \
+		echo "== slow tests on the $$backend backend =="; \
+		KERAS_ADA_SLOW_TESTS=1 KERAS_BACKEND=$$backend $(PYTEST) -m "$$marks" tests; \
+		marks="slow and not backend_neutral"; \
 	done
 
 # Training jobs of two local processes per backend (minutes): not part of `test`.
