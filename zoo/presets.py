@@ -143,8 +143,9 @@ def train_preset(args, name):
 
 def share_level_0(args, name, stack_dir):
     """Copies the level 0 of another preset of this output that has the same
-    configuration and is trained: rows 3.6 and 3.7 share their VQ-VAE, which the
-    recipe then trains once. Returns that level's training seconds, or None."""
+    configuration and is trained, and the codes it gave: rows 3.6 and 3.7 share
+    their VQ-VAE, which the recipe then trains once and whose codes of the
+    data it computes once. Returns that level's training seconds, or None."""
     from keras_ada import zoo
 
     level_0 = zoo.config(PRESETS[name][0], args.scale)["levels"][0]
@@ -159,10 +160,12 @@ def share_level_0(args, name, stack_dir):
         if zoo.config(model, args.scale)["levels"][0] != level_0:
             continue
         os.makedirs(stack_dir, exist_ok=True)
-        for part in ("level_0", "level_0.keras", "data.json"):
+        for part in ("level_0", "level_0.keras", "data.json", "codes_level_1"):
             source = os.path.join(other_dir, part)
-            copy = shutil.copytree if os.path.isdir(source) else shutil.copy
-            copy(source, os.path.join(stack_dir, part))
+            if os.path.isdir(source):
+                shutil.copytree(source, os.path.join(stack_dir, part))
+            elif os.path.isfile(source):
+                shutil.copy(source, os.path.join(stack_dir, part))
         print(f"Level 0 shared with {other} (same configuration).", flush=True)
         seconds = _read_json(os.path.join(args.output, other, "timing.json"), {})
         return seconds.get("level_0")
