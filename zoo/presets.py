@@ -58,7 +58,7 @@ def parse_args(argv=None):
         "--steps",
         type=int,
         nargs=3,
-        default=(8000, 12000, 8000),
+        default=(8000, 6000, 4000),
         metavar=("LEVEL0", "LEVEL1", "PRIOR"),
         help="training steps of each level",
     )
