@@ -180,10 +180,10 @@ def test_preset_must_be_a_string(tmp_path):
         WaveNet.from_preset(3)
 
 
-def test_the_package_ships_no_presets_yet():
+def test_the_shipped_stacks_are_listed_by_stack_only():
     assert WaveNet.presets == {}
     assert ADA.presets == {}
-    assert Stack.presets == {}
+    assert sorted(Stack.presets) == sorted(PresetMixin.presets)
 
 
 def test_shipped_presets_are_listed_per_class_and_load_by_name(shipped):
