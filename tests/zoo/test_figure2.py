@@ -1,22 +1,12 @@
 """`zoo/figure2.py` end to end on a tiny run."""
 
-import importlib.util
 import json
-import pathlib
 
 import numpy as np
 import pytest
+from zoo_scripts import load_zoo_script
 
 import keras_ada
-
-SCRIPT = pathlib.Path(__file__).resolve().parents[2] / "zoo" / "figure2.py"
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("figure2", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.backend_neutral
@@ -26,7 +16,7 @@ def test_figure2_draws_both_profiles_and_checks_them(embedded_mini, tmp_path, ca
     ada(np.zeros((1, 64), "int32"))
     ada.save(tmp_path / "level1.keras")
     output = tmp_path / "figure2"
-    load_script().main(
+    load_zoo_script("figure2").main(
         [
             "--output",
             str(output),

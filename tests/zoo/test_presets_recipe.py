@@ -1,21 +1,11 @@
 """`zoo/presets.py` end to end at the tiny scale."""
 
-import importlib.util
 import json
-import pathlib
 
 import pytest
+from zoo_scripts import load_zoo_script
 
 from keras_ada.models import Stack
-
-SCRIPT = pathlib.Path(__file__).resolve().parents[2] / "zoo" / "presets.py"
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("presets", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.mark.slow
@@ -24,7 +14,7 @@ def test_the_recipe_trains_evaluates_and_installs_both_presets(
     embedded_mini, tmp_path, capsys
 ):
     output, installed = tmp_path / "runs", tmp_path / "presets"
-    recipe = load_script()
+    recipe = load_zoo_script("presets")
     arguments = ["--output", str(output), "--data-dir", str(embedded_mini)]
     arguments += [
         "--config",
