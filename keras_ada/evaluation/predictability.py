@@ -109,7 +109,9 @@ class PastClassesConv(keras.layers.Layer):
         back = np.arange(self.context, dtype="int32")
         columns = ops.arange(length, dtype="int32")[:, None] + (self.context - 1 - back)
         past = ops.take(inputs, columns, axis=1) + back * self.num_classes
-        table = ops.reshape(self.kernel, (self.context * self.num_classes, self.filters))
+        table = ops.reshape(
+            self.kernel, (self.context * self.num_classes, self.filters)
+        )
         return self.bias + ops.sum(ops.take(table, past, axis=0), axis=2)
 
     def compute_output_shape(self, input_shape):

@@ -2,10 +2,12 @@
 
 >>> keras_ada.zoo.names()[:3]
 ['wavenet_large', 'vqvae_hop8', 'vqvae_onehot_hop8']
+>>> keras_ada.zoo.describe("3.7")
+'VQ-VAE + AMAE + large WaveNet prior (3 levels, 24576 ms).'
 >>> ada = keras_ada.zoo.load("1.2", scale="tiny")
->>> stack = keras_ada.zoo.load("vqvae_amae_wavenet", scale="paper")
->>> stack.receptive_field  # audio samples: 24.6 s at 16 kHz
-393216
+>>> stack = keras_ada.zoo.load("vqvae_amae_wavenet", scale="tiny")
+>>> stack.receptive_field  # audio samples; 393216 (24.6 s) at the paper's scale
+4096
 """
 
 from keras_ada.zoo.presets import PAPER_RESULTS

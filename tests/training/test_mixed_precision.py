@@ -33,8 +33,16 @@ MODELS = [
 ]
 
 
-@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"], indirect=True)
-@pytest.mark.parametrize("name, data", MODELS)
+def cases():
+    """Each model with each policy; `make test` runs each model once, the two
+    policies taking turns (each on two models), `make test-slow` the others."""
+    for index, (name, data) in enumerate(MODELS):
+        for turn, policy in enumerate(("mixed_bfloat16", "mixed_float16")):
+            marks = [pytest.mark.slow] if (index + turn) % 2 else []
+            yield pytest.param(policy, name, data, marks=marks)
+
+
+@pytest.mark.parametrize("policy, name, data", list(cases()), indirect=["policy"])
 def test_tiny_models_train_in_mixed_precision(policy, name, data, tmp_path):
     keras.utils.set_random_seed(0)
     model = zoo.load(name, scale="tiny")

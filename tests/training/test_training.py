@@ -46,7 +46,7 @@ def test_tiny_models_of_each_kind_learn(name, data):
 @pytest.fixture(scope="module")
 def one_and_two_replicas(tmp_path_factory):
     """One training step of the same VQ-VAE with the same global batch, on 1 and 2
-    replicas, through `training.train`."""
+    replicas, through `training.train`. Its tests share one test process."""
     if keras.backend.backend() == "torch":
         pytest.skip("Keras has no data-parallel distribution for torch.")
     two = training.select_distribution()
@@ -75,6 +75,7 @@ def one_and_two_replicas(tmp_path_factory):
     return reference, runs["one"], runs["two"]
 
 
+@pytest.mark.xdist_group("one_and_two_replicas")
 def test_two_replicas_keep_the_ema_codebook_of_one(one_and_two_replicas):
     reference, (single, single_history), (double, double_history) = one_and_two_replicas
     for name in ("codebook", "cluster_frequency"):
@@ -93,6 +94,7 @@ def test_two_replicas_keep_the_ema_codebook_of_one(one_and_two_replicas):
     )
 
 
+@pytest.mark.xdist_group("one_and_two_replicas")
 def test_two_replicas_take_the_step_of_one(one_and_two_replicas):
     # Equal up to float rounding: the replicas' gradients are summed in another
     # order, and Adam's normalisation magnifies differences in tiny gradients.
