@@ -118,6 +118,7 @@ def test_code_level_models_embed_codes_and_audio_models_do_not(name):
         assert model["num_classes"] == 256
 
 
+@pytest.mark.backend_neutral  # configuration only: once, not per backend
 def test_smaller_scales_keep_the_topology():
     for name in zoo.names():
         paper, tiny = zoo.config(name), zoo.config(name, scale="tiny")
@@ -127,6 +128,7 @@ def test_smaller_scales_keep_the_topology():
     assert small.receptive_field == zoo.load("3.7").receptive_field
 
 
+@pytest.mark.backend_neutral  # configuration only: once, not per backend
 def test_demo_scale_keeps_the_topology_and_widens_the_conditioning():
     for name in zoo.names():
         paper, demo = zoo.config(name), zoo.config(name, scale="demo")
