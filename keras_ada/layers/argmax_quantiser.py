@@ -38,19 +38,7 @@ class ArgmaxQuantiser(keras.layers.Layer):
     softmax:  nu * -H(q_bar) = nu * sum_i q_bar_i * log(q_bar_i)
     ```
 
-    With `beta > 0`, a commitment loss pulls the projected queries towards
-    their one-hot vectors, as VQ-VAE's does towards its codes (the paper tried
-    it, with no noticeable difference at its scale):
-
-    ```
-    beta * mean(sum_i (p_i - one_hot(code)_i)^2)
-    ```
-
-    A flat projection (every `p_i` near `1 / num_codes`) satisfies the
-    diversity loss while the argmax codes collapse onto a few values; the
-    commitment loss makes the projection peak on its code.
-
-    The projection and the losses are computed in float32 even under a
+    The projection and the loss are computed in float32 even under a
     mixed-precision policy.
 
     Args:
@@ -60,8 +48,6 @@ class ArgmaxQuantiser(keras.layers.Layer):
             paper's value 0.1 worked across all its architectures.
         projection: `"relu"` (ReLU and divisive normalisation, with the
             L2 diversity loss) or `"softmax"` (with the entropy loss).
-        beta: Non-negative float, the weight of the commitment loss; 0 (the
-            paper's AMAE) adds none.
         epsilon: Positive float added to the denominator of the divisive
             normalisation, so an all-zero ReLU output stays finite.
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
@@ -89,17 +75,11 @@ class ArgmaxQuantiser(keras.layers.Layer):
     (2, 100, 256)
     """
 
-    def __init__(
-        self, num_codes, nu=0.1, projection="relu", epsilon=1e-6, beta=0.0, **kwargs
-    ):
+    def __init__(self, num_codes, nu=0.1, projection="relu", epsilon=1e-6, **kwargs):
         super().__init__(**kwargs)
         check_int_at_least("num_codes", num_codes, 2)
         if nu < 0.0:
             raise ValueError(f"Argument `nu` must be non-negative. Received: nu={nu}")
-        if beta < 0.0:
-            raise ValueError(
-                f"Argument `beta` must be non-negative. Received: beta={beta}"
-            )
         check_one_of("projection", projection, PROJECTIONS)
         if epsilon <= 0.0:
             raise ValueError(
@@ -109,7 +89,6 @@ class ArgmaxQuantiser(keras.layers.Layer):
         self.nu = nu
         self.projection = projection
         self.epsilon = epsilon
-        self.beta = beta
         self.input_spec = keras.layers.InputSpec(min_ndim=2, axes={-1: num_codes})
 
     @property
@@ -148,9 +127,6 @@ class ArgmaxQuantiser(keras.layers.Layer):
         codes = ops.cast(ops.argmax(projected, axis=-1), "int32")
         self.add_loss(self.nu * self.diversity_loss(projected))
         one_hot = ops.one_hot(codes, self.num_codes, dtype="float32")
-        if self.beta:
-            commitment = ops.mean(ops.sum(ops.square(projected - one_hot), axis=-1))
-            self.add_loss(self.beta * commitment)
         outputs = projected + ops.stop_gradient(one_hot - projected)
         outputs = ops.cast(outputs, self.compute_dtype)
         if return_codes:
@@ -164,6 +140,5 @@ class ArgmaxQuantiser(keras.layers.Layer):
             nu=self.nu,
             projection=self.projection,
             epsilon=self.epsilon,
-            beta=self.beta,
         )
         return config

@@ -46,7 +46,6 @@ class ArgmaxQuantiserTest(testing.TestCase):
         ("num_codes", {"num_codes": 1}, "num_codes=1"),
         ("num_codes_float", {"num_codes": 4.0}, "num_codes=4.0"),
         ("nu", {"nu": -1.0}, "nu=-1.0"),
-        ("beta", {"beta": -1.0}, "beta=-1.0"),
         ("projection", {"projection": "sigmoid"}, "projection='sigmoid'"),
         ("epsilon", {"epsilon": -1e-6}, "epsilon=-1e-06"),
     )
@@ -108,19 +107,6 @@ class ArgmaxQuantiserTest(testing.TestCase):
         self.assertAllClose(softmax.losses[0], -0.1 * np.log(k), atol=1e-4)
         softmax(collapsed)
         self.assertAllClose(softmax.losses[0], 0.0, atol=1e-3)
-
-    def test_commitment_loss_pulls_the_projection_to_its_one_hot_vector(self):
-        x = np.random.default_rng(2).normal(size=(2, 6, 5)).astype("float32")
-        layer = ArgmaxQuantiser(num_codes=5, nu=0.3, beta=0.5)
-        layer(x)
-        self.assertLen(layer.losses, 2)
-        projected = numpy_project(x, "relu")
-        one_hot = np.eye(5)[projected.argmax(-1)]
-        expected = 0.5 * np.mean(np.sum((projected - one_hot) ** 2, axis=-1))
-        self.assertAllClose(layer.losses[1], expected, atol=1e-6)
-        one_hot_queries = ArgmaxQuantiser(num_codes=5, beta=0.5)
-        one_hot_queries(np.eye(5, dtype="float32")[None] * 3.0)
-        self.assertAllClose(one_hot_queries.losses[1], 0.0, atol=1e-5)
 
     def test_code_dim_equals_num_codes(self):
         self.assertEqual(ArgmaxQuantiser(num_codes=9).code_dim, 9)
