@@ -7,6 +7,7 @@ from keras_ada.validation import check_int_at_least
 from keras_ada.validation import check_one_of
 
 PROJECTIONS = ("relu", "softmax")
+DIVERSITY = ("projection", "codes")
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -38,6 +39,13 @@ class ArgmaxQuantiser(keras.layers.Layer):
     softmax:  nu * -H(q_bar) = nu * sum_i q_bar_i * log(q_bar_i)
     ```
 
+    With `diversity="codes"`, `q_bar` is instead the mean of the quantised
+    queries (their one-hot vectors, with the projection's gradient): the
+    usage of the codes themselves. The paper's loss (`"projection"`, the
+    default) can be met by a flat projection, every `p_i` near
+    `1 / num_codes`, while the argmax codes collapse onto a few values; the
+    loss on the codes cannot.
+
     The projection and the loss are computed in float32 even under a
     mixed-precision policy.
 
@@ -50,6 +58,8 @@ class ArgmaxQuantiser(keras.layers.Layer):
             L2 diversity loss) or `"softmax"` (with the entropy loss).
         epsilon: Positive float added to the denominator of the divisive
             normalisation, so an all-zero ReLU output stays finite.
+        diversity: `"projection"` (the paper's: the diversity loss of the
+            mean projected query) or `"codes"` (of the mean quantised query).
         **kwargs: Base layer keyword arguments, such as `name` and `dtype`.
 
     Call arguments:
@@ -75,12 +85,21 @@ class ArgmaxQuantiser(keras.layers.Layer):
     (2, 100, 256)
     """
 
-    def __init__(self, num_codes, nu=0.1, projection="relu", epsilon=1e-6, **kwargs):
+    def __init__(
+        self,
+        num_codes,
+        nu=0.1,
+        projection="relu",
+        epsilon=1e-6,
+        diversity="projection",
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         check_int_at_least("num_codes", num_codes, 2)
         if nu < 0.0:
             raise ValueError(f"Argument `nu` must be non-negative. Received: nu={nu}")
         check_one_of("projection", projection, PROJECTIONS)
+        check_one_of("diversity", diversity, DIVERSITY)
         if epsilon <= 0.0:
             raise ValueError(
                 f"Argument `epsilon` must be positive. Received: epsilon={epsilon}"
@@ -89,6 +108,7 @@ class ArgmaxQuantiser(keras.layers.Layer):
         self.nu = nu
         self.projection = projection
         self.epsilon = epsilon
+        self.diversity = diversity
         self.input_spec = keras.layers.InputSpec(min_ndim=2, axes={-1: num_codes})
 
     @property
@@ -125,9 +145,10 @@ class ArgmaxQuantiser(keras.layers.Layer):
     def call(self, inputs, training=False, return_codes=False):
         projected = self.project(inputs)
         codes = ops.cast(ops.argmax(projected, axis=-1), "int32")
-        self.add_loss(self.nu * self.diversity_loss(projected))
         one_hot = ops.one_hot(codes, self.num_codes, dtype="float32")
         outputs = projected + ops.stop_gradient(one_hot - projected)
+        used = outputs if self.diversity == "codes" else projected
+        self.add_loss(self.nu * self.diversity_loss(used))
         outputs = ops.cast(outputs, self.compute_dtype)
         if return_codes:
             return outputs, codes
@@ -140,5 +161,6 @@ class ArgmaxQuantiser(keras.layers.Layer):
             nu=self.nu,
             projection=self.projection,
             epsilon=self.epsilon,
+            diversity=self.diversity,
         )
         return config

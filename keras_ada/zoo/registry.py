@@ -41,7 +41,7 @@ from keras_ada.zoo.presets import TRAINING
 # The arguments of each quantiser type, besides `num_codes`.
 QUANTISER_ARGUMENTS = {
     "vq": ("code_dim", "alpha", "beta", "epsilon", "seed", "restart_unused"),
-    "amae": ("nu", "projection", "epsilon"),
+    "amae": ("nu", "projection", "epsilon", "diversity"),
 }
 
 

@@ -4,6 +4,7 @@ tested, for both classes, in `test_vector_quantiser.py`)."""
 import numpy as np
 from absl.testing import parameterized
 from keras.src import testing
+from tensor_checks import input_gradient
 
 from keras_ada.layers.argmax_quantiser import ArgmaxQuantiser
 
@@ -46,6 +47,7 @@ class ArgmaxQuantiserTest(testing.TestCase):
         ("num_codes", {"num_codes": 1}, "num_codes=1"),
         ("num_codes_float", {"num_codes": 4.0}, "num_codes=4.0"),
         ("nu", {"nu": -1.0}, "nu=-1.0"),
+        ("diversity", {"diversity": "hard"}, "diversity='hard'"),
         ("projection", {"projection": "sigmoid"}, "projection='sigmoid'"),
         ("epsilon", {"epsilon": -1e-6}, "epsilon=-1e-06"),
     )
@@ -107,6 +109,30 @@ class ArgmaxQuantiserTest(testing.TestCase):
         self.assertAllClose(softmax.losses[0], -0.1 * np.log(k), atol=1e-4)
         softmax(collapsed)
         self.assertAllClose(softmax.losses[0], 0.0, atol=1e-3)
+
+    def test_the_diversity_loss_on_the_codes_sees_a_flat_projection_collapse(self):
+        # Every query nearly flat, with its largest component on code 0.
+        flat = np.ones((2, 8, 4), "float32")
+        flat[..., 0] += 0.01
+        projected = ArgmaxQuantiser(num_codes=4, nu=0.1)
+        projected(flat)
+        self.assertAllClose(projected.losses[0], 0.0, atol=1e-3)
+        codes = ArgmaxQuantiser(num_codes=4, nu=0.1, diversity="codes")
+        codes(flat)
+        # Codes used (1, 0, 0, 0): (k - 1)^2 + (k - 1) * 1.
+        self.assertAllClose(codes.losses[0], 0.1 * (9 + 3), atol=1e-4)
+
+    def test_the_diversity_loss_on_the_codes_has_the_projections_gradient(self):
+        x = np.random.default_rng(3).normal(size=(2, 6, 5)).astype("float32")
+        layer = ArgmaxQuantiser(num_codes=5, diversity="codes")
+
+        def diversity_loss(queries):
+            layer(queries)
+            return layer.losses[0]
+
+        gradient = input_gradient(diversity_loss, x)
+        self.assertEqual(gradient.shape, x.shape)
+        self.assertGreater(float(np.abs(gradient).max()), 0.0)
 
     def test_code_dim_equals_num_codes(self):
         self.assertEqual(ArgmaxQuantiser(num_codes=9).code_dim, 9)

@@ -8,6 +8,7 @@ import numpy as np
 from absl.testing import parameterized
 from keras import ops
 from keras.src import testing
+from tensor_checks import input_gradient
 
 from keras_ada.layers.argmax_quantiser import ArgmaxQuantiser
 from keras_ada.layers.perplexity import codebook_perplexity
@@ -18,27 +19,6 @@ QUANTISERS = (
     ("argmax_relu", ArgmaxQuantiser, {"num_codes": 5}),
     ("argmax_softmax", ArgmaxQuantiser, {"num_codes": 5, "projection": "softmax"}),
 )
-
-
-def input_gradient(function, x):
-    """The gradient of the scalar `function(x)` with respect to `x`."""
-    if keras.backend.backend() == "jax":
-        import jax
-
-        return np.asarray(jax.grad(function)(ops.convert_to_tensor(x)))
-    if keras.backend.backend() == "torch":
-        import torch
-
-        x = torch.tensor(x, requires_grad=True)
-        (gradient,) = torch.autograd.grad(function(x), x)
-        return gradient.numpy()
-    import tensorflow as tf
-
-    x = tf.convert_to_tensor(x)
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        value = function(x)
-    return tape.gradient(value, x).numpy()
 
 
 def random_queries(shape, seed=0):

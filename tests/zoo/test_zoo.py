@@ -170,6 +170,8 @@ def test_overrides_change_the_model():
     assert ada.hop == 16 and ada.local_model.receptive_field == 2 * 2**3
     amae = zoo.load("1.2", scale="tiny", quantiser={"type": "amae", "nu": 0.5})
     assert amae.quantiser.nu == 0.5 and amae.quantiser.code_dim == 256
+    amae = zoo.load("codes_amae_rf64", scale="tiny", quantiser={"diversity": "codes"})
+    assert amae.quantiser.diversity == "codes"
     stack = zoo.load(
         "3.7", scale="tiny", levels=[{"num_codes": 32}, None], prior={"stages": 2}
     )
