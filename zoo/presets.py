@@ -25,8 +25,8 @@ import platform
 import shutil
 import time
 
-# name: (zoo stack, paper row, one-line description, training steps and Adam's
-# learning rate of level 0, level 1 and the prior, configuration overrides).
+# name: (zoo stack, paper row, one-line description, Adam's learning rate of
+# level 0, level 1 and the prior, configuration overrides).
 # The AMAE level's diversity loss is on its codes: with the paper's loss on
 # the projected queries, the projection turned flat (largest component 0.009)
 # and the argmax codes collapsed (perplexity 57 of 256 at a learning rate of
@@ -37,7 +37,6 @@ PRESETS = {
         "3.6",
         "Row 3.6 (VQ-VAE, VQ-VAE, WaveNet prior), {scale} scale, trained on "
         "the embedded piano data on a 2-core CPU.",
-        (8000, 16000, 10000),
         (1e-3, 1e-3, 1e-3),
         {},
     ),
@@ -47,7 +46,6 @@ PRESETS = {
         "Row 3.7 (VQ-VAE, AMAE with its diversity loss on the codes, WaveNet "
         "prior; the paper's choice), {scale} scale, trained on the embedded "
         "piano data on a 2-core CPU.",
-        (8000, 8000, 6000),
         (1e-3, 1e-3, 1e-3),
         {"levels": [None, {"quantiser": {"diversity": "codes"}}]},
     ),
@@ -71,8 +69,9 @@ def parse_args(argv=None):
         "--steps",
         type=int,
         nargs=3,
+        default=(8000, 16000, 10000),
         metavar=("LEVEL0", "LEVEL1", "PRIOR"),
-        help="training steps of each level (default: the preset's)",
+        help="training steps of each level",
     )
     parser.add_argument(
         "--learning-rates",
@@ -107,20 +106,19 @@ def train_preset(args, name):
     from keras_ada.runner import evaluate_run
     from keras_ada.runner import train_model
 
-    model, row, _, steps, learning_rates, overrides = PRESETS[name]
-    steps = args.steps or steps
+    model, row, _, learning_rates, overrides = PRESETS[name]
     learning_rates = args.learning_rates or learning_rates
     run = os.path.join(args.output, name)
     stack_dir = os.path.join(run, "stack")
     os.makedirs(run, exist_ok=True)
     timing_path = os.path.join(run, "timing.json")
     timing = _read_json(timing_path, {})
-    directory = StackDirectory(stack_dir, num_levels=len(steps) - 1)
+    directory = StackDirectory(stack_dir, num_levels=len(args.steps) - 1)
     shared = share_level_0(args, name, stack_dir)
     if shared:
         timing["level_0"] = shared
         _write_json(timing_path, timing)
-    for level, (level_steps, learning_rate) in enumerate(zip(steps, learning_rates)):
+    for level, (steps, learning_rate) in enumerate(zip(args.steps, learning_rates)):
         start = time.perf_counter()
         before = _modified(directory.model_file(level))
         train_model(
@@ -128,7 +126,7 @@ def train_preset(args, name):
             stack_dir,
             scale=args.scale,
             level=level,
-            steps=level_steps,
+            steps=steps,
             learning_rate=learning_rate,
             overrides=overrides,
             seed=args.seed,
@@ -142,7 +140,7 @@ def train_preset(args, name):
         key = LEVELS[level]
         timing[key] = timing.get(key, 0.0) + time.perf_counter() - start
         if before is not None and _modified(directory.model_file(level)) != before:
-            remove_levels_above(directory, level, len(steps) - 1, timing)
+            remove_levels_above(directory, level, len(args.steps) - 1, timing)
         _write_json(timing_path, timing)
     evaluation = evaluate_run(
         stack_dir,
@@ -154,7 +152,7 @@ def train_preset(args, name):
         fidelity_seconds=args.fidelity_seconds,
         seed=args.seed,
     )
-    card = model_card(args, name, evaluation, timing, steps, learning_rates)
+    card = model_card(args, name, evaluation, timing, learning_rates)
     preset_dir = os.path.join(run, "preset")
     Stack.load(stack_dir, compile=False).save_to_preset(preset_dir, metadata=card)
     with open(os.path.join(run, "card.md"), "w") as file:
@@ -217,7 +215,7 @@ def share_level_0(args, name, stack_dir):
     return None
 
 
-def model_card(args, name, evaluation, timing, steps, learning_rates):
+def model_card(args, name, evaluation, timing, learning_rates):
     """The model card of a preset, written into its `metadata.json`."""
     model, row, description, *_ = PRESETS[name]
     results = evaluation
@@ -237,7 +235,7 @@ def model_card(args, name, evaluation, timing, steps, learning_rates):
         "paper_row": row,
         "scale": args.scale,
         "data": f"piano_dataset/{args.config}: its train split",
-        "steps": dict(zip(LEVELS, steps)),
+        "steps": dict(zip(LEVELS, args.steps)),
         "learning_rates": dict(zip(LEVELS, learning_rates)),
         "seed": args.seed,
         "training_minutes": {
