@@ -25,8 +25,7 @@ import platform
 import shutil
 import time
 
-# name: (zoo stack, paper row, one-line description, Adam's learning rate of
-# level 0, level 1 and the prior, configuration overrides).
+# name: (zoo stack, paper row, one-line description, configuration overrides).
 # The AMAE level's diversity loss is on its codes: with the paper's loss on
 # the projected queries, the projection turned flat (largest component 0.009)
 # and the argmax codes collapsed (perplexity 57 of 256 at a learning rate of
@@ -37,7 +36,6 @@ PRESETS = {
         "3.6",
         "Row 3.6 (VQ-VAE, VQ-VAE, WaveNet prior), {scale} scale, trained on "
         "the embedded piano data on a 2-core CPU.",
-        (1e-3, 1e-3, 1e-3),
         {},
     ),
     "vqvae_amae_wavenet_piano": (
@@ -46,7 +44,6 @@ PRESETS = {
         "Row 3.7 (VQ-VAE, AMAE with its diversity loss on the codes, WaveNet "
         "prior; the paper's choice), {scale} scale, trained on the embedded "
         "piano data on a 2-core CPU.",
-        (1e-3, 1e-3, 1e-3),
         {"levels": [None, {"quantiser": {"diversity": "codes"}}]},
     ),
 }
@@ -78,7 +75,8 @@ def parse_args(argv=None):
         type=float,
         nargs=3,
         metavar=("LEVEL0", "LEVEL1", "PRIOR"),
-        help="Adam's learning rate of each level (default: the preset's)",
+        default=(1e-3, 1e-3, 1e-3),
+        help="Adam's learning rate of each level",
     )
     parser.add_argument(
         "--eval-seconds", type=float, default=300.0, help="eval audio for the NLLs"
@@ -106,8 +104,7 @@ def train_preset(args, name):
     from keras_ada.runner import evaluate_run
     from keras_ada.runner import train_model
 
-    model, row, _, learning_rates, overrides = PRESETS[name]
-    learning_rates = args.learning_rates or learning_rates
+    model, row, _, overrides = PRESETS[name]
     run = os.path.join(args.output, name)
     stack_dir = os.path.join(run, "stack")
     os.makedirs(run, exist_ok=True)
@@ -118,7 +115,9 @@ def train_preset(args, name):
     if shared:
         timing["level_0"] = shared
         _write_json(timing_path, timing)
-    for level, (steps, learning_rate) in enumerate(zip(args.steps, learning_rates)):
+    for level, (steps, learning_rate) in enumerate(
+        zip(args.steps, args.learning_rates)
+    ):
         start = time.perf_counter()
         before = _modified(directory.model_file(level))
         train_model(
@@ -152,7 +151,7 @@ def train_preset(args, name):
         fidelity_seconds=args.fidelity_seconds,
         seed=args.seed,
     )
-    card = model_card(args, name, evaluation, timing, learning_rates)
+    card = model_card(args, name, evaluation, timing)
     preset_dir = os.path.join(run, "preset")
     Stack.load(stack_dir, compile=False).save_to_preset(preset_dir, metadata=card)
     with open(os.path.join(run, "card.md"), "w") as file:
@@ -215,7 +214,7 @@ def share_level_0(args, name, stack_dir):
     return None
 
 
-def model_card(args, name, evaluation, timing, learning_rates):
+def model_card(args, name, evaluation, timing):
     """The model card of a preset, written into its `metadata.json`."""
     model, row, description, *_ = PRESETS[name]
     results = evaluation
@@ -236,7 +235,7 @@ def model_card(args, name, evaluation, timing, learning_rates):
         "scale": args.scale,
         "data": f"piano_dataset/{args.config}: its train split",
         "steps": dict(zip(LEVELS, args.steps)),
-        "learning_rates": dict(zip(LEVELS, learning_rates)),
+        "learning_rates": dict(zip(LEVELS, args.learning_rates)),
         "seed": args.seed,
         "training_minutes": {
             key: round(value / 60, 1) for key, value in timing.items()
