@@ -110,7 +110,7 @@ def train_preset(args, name):
     os.makedirs(run, exist_ok=True)
     timing_path = os.path.join(run, "timing.json")
     timing = _read_json(timing_path, {})
-    directory = StackDirectory(stack_dir, num_levels=len(args.steps) - 1)
+    directory = StackDirectory(stack_dir, num_levels=len(LEVELS) - 1)
     shared = share_level_0(args, name, stack_dir)
     if shared:
         timing["level_0"] = shared
@@ -139,7 +139,7 @@ def train_preset(args, name):
         key = LEVELS[level]
         timing[key] = timing.get(key, 0.0) + time.perf_counter() - start
         if before is not None and _modified(directory.model_file(level)) != before:
-            remove_levels_above(directory, level, len(args.steps) - 1, timing)
+            remove_levels_above(directory, level, timing)
         _write_json(timing_path, timing)
     evaluation = evaluate_run(
         stack_dir,
@@ -164,11 +164,11 @@ def train_preset(args, name):
     return card
 
 
-def remove_levels_above(directory, level, num_levels, timing):
+def remove_levels_above(directory, level, timing):
     """Removes the levels above `level`, their codes and their training
     seconds: a level trained further (a larger `--steps`) gives other codes,
     so the levels above it are trained again on its new codes."""
-    for above in range(level + 1, num_levels + 1):
+    for above in range(level + 1, len(LEVELS)):
         paths = (
             directory.model_file(above),
             directory.run_dir(above),

@@ -63,7 +63,7 @@ def test_a_level_trained_further_removes_the_levels_above(tmp_path):
         if level:
             pathlib.Path(directory.codes_dir(level)).mkdir()
     timing = {"level_0": 1.0, "level_1": 2.0, "prior": 3.0}
-    recipe.remove_levels_above(directory, 1, 2, timing)
+    recipe.remove_levels_above(directory, 1, timing)
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "codes_level_1",
         "level_0",
