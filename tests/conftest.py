@@ -2,10 +2,11 @@
 
 The suite runs once per Keras backend (`KERAS_BACKEND=tensorflow|jax|torch`).
 Tests of code that does not depend on the backend (the data builder and
-pipelines, the command line, Beam, PBT's orchestration, the report) are marked
-`backend_neutral`: `make test` runs them on tensorflow only. Before any backend
-is imported, the CPU is split into two logical devices so that data-parallel
-training can be tested with two replicas on one machine.
+pipelines, the command line, Beam, PBT's orchestration, the report, the
+documentation's examples) are marked `backend_neutral`: `make test` runs them
+once, on its first backend (torch). Before any backend is imported, the CPU is
+split into two logical devices so that data-parallel training can be tested
+with two replicas on one machine.
 """
 
 import fcntl

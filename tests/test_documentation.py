@@ -45,6 +45,9 @@ def readme_snippets():
     return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
 
 
+# Once, not per backend, as the README snippets: the tests of the layers,
+# models and sampling run on each backend what the examples show.
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize("test", docstring_examples())
 def test_docstring_example_runs(test):
     keras.utils.set_random_seed(0)
@@ -58,7 +61,6 @@ def test_readme_has_python_snippets():
     assert readme_snippets()
 
 
-# Once, not per backend: the models, runner and sampling tests cover each backend.
 @pytest.mark.backend_neutral
 @pytest.mark.xdist_group("embedded_mini")
 @pytest.mark.parametrize("index", range(len(readme_snippets())))
@@ -71,6 +73,7 @@ def test_readme_snippet_runs(index, embedded_mini, tmp_path, monkeypatch):
     exec(compile(readme_snippets()[index], f"README.md snippet {index}", "exec"), {})
 
 
+@pytest.mark.backend_neutral  # its own process, on JAX
 def test_import_registers_every_class_and_names_every_subpackage():
     script = (
         "import sys, keras, keras_ada\n"

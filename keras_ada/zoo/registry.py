@@ -190,8 +190,8 @@ def load(name: str, scale: str | None = None, weights: str | None = None, **over
     >>> ada = keras_ada.zoo.load("vqvae_hop8", scale="tiny")
     >>> ada.hop, ada.local_model.receptive_field
     (8, 32)
-    >>> keras_ada.zoo.load("3.7").receptive_field  # audio samples
-    393216
+    >>> keras_ada.zoo.load("3.7", scale="tiny").num_levels  # a row id
+    2
     >>> import os, tempfile
     >>> preset = os.path.join(tempfile.mkdtemp(), "my_ada")
     >>> ada.save_to_preset(preset)

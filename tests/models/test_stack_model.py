@@ -161,35 +161,42 @@ def test_fit_encode_save_fit_again(stack, tmp_path):
     ada.save(str(tmp_path / "ada.keras"))
 
 
-@pytest.mark.parametrize("kind", ["stack", "ada", "wavenet"])
-def test_a_saved_model_loads_in_a_fresh_process(stack, kind, tmp_path):
-    model = {
-        "stack": stack,
-        "ada": stack.levels[0],
-        "wavenet": stack.prior,
-    }[kind]
-    path = str(tmp_path / f"{kind}.keras")
-    model.save(path)
-    x = audio(1, 256) if kind != "wavenet" else audio(1, 16) % 256
-    expected = keras.ops.convert_to_numpy(_first_output(model(x)))
-    np.save(tmp_path / "x.npy", x)
-    np.save(tmp_path / "expected.npy", expected)
+def test_saved_models_and_presets_load_in_a_fresh_process(stack, tmp_path):
+    """A process of its own loads the `.keras` file and the preset
+    (`cls.from_preset`) of a stack, an ADA and a WaveNet, with their outputs."""
+    models = {"Stack": stack, "ADA": stack.levels[0], "WaveNet": stack.prior}
+    for name, model in models.items():
+        x = audio(1, 16 if name == "WaveNet" else 256)
+        model.save(str(tmp_path / f"{name}.keras"))
+        model.save_to_preset(str(tmp_path / f"{name}_preset"))
+        np.save(tmp_path / f"{name}_x.npy", x)
+        expected = keras.ops.convert_to_numpy(_first_output(model(x)))
+        np.save(tmp_path / f"{name}_expected.npy", expected)
     script = textwrap.dedent(
-        f"""
-        import keras, keras_ada, numpy as np
-        model = keras.saving.load_model({path!r})
-        x = np.load({str(tmp_path / "x.npy")!r})
-        output = model(x)
-        output = output["logits"] if isinstance(output, dict) else output
-        output = output[0] if isinstance(output, list) else output
-        np.testing.assert_array_equal(
-            keras.ops.convert_to_numpy(output),
-            np.load({str(tmp_path / "expected.npy")!r}),
-        )
+        """
+        import sys, keras, numpy as np
+        from keras_ada import models
+
+        directory = sys.argv[1]
+        for name in ("Stack", "ADA", "WaveNet"):
+            cls = getattr(models, name)
+            x = np.load(f"{directory}/{name}_x.npy")
+            expected = np.load(f"{directory}/{name}_expected.npy")
+            for model in (
+                keras.saving.load_model(f"{directory}/{name}.keras"),
+                cls.from_preset(f"{directory}/{name}_preset"),
+            ):
+                assert type(model) is cls, (name, type(model))
+                output = model(x)
+                output = output["logits"] if isinstance(output, dict) else output
+                output = output[0] if isinstance(output, list) else output
+                np.testing.assert_array_equal(
+                    keras.ops.convert_to_numpy(output), expected, err_msg=name
+                )
         """
     )
     result = subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, "-c", script, str(tmp_path)],
         capture_output=True,
         text=True,
         env={**os.environ, "KERAS_BACKEND": keras.backend.backend()},
