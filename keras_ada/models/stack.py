@@ -255,8 +255,11 @@ class Stack(PresetMixin, keras.Model):
         if not self.compiled:
             raise ValueError("You must call `compile()` before using the model.")
         indices = range(len(self.models)) if models is None else list(models)
+        # Every argument is checked before the first model trains.
         for index in indices:
             check_int_in_range("models[i]", index, 0, len(self.models) - 1)
+            _for_model(epochs, index, "epochs")
+            _for_model(steps_per_epoch, index, "steps_per_epoch")
             if isinstance(x, np.ndarray) or keras.ops.is_tensor(x):
                 self._check_length(index, x.shape[1] // self.input_hop(index))
         if not isinstance(x, np.ndarray):

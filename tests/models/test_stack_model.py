@@ -122,12 +122,16 @@ def test_fit_takes_endless_batches_and_steps_per_model(stack):
     assert len(only_the_prior) == 1
 
 
-def test_fit_names_the_model_whose_context_the_excerpts_miss(stack):
+def test_fit_checks_every_model_before_it_trains_one(stack):
     stack.compile()
     with pytest.raises(ValueError, match=r"Model 2 .*longer than 4096 samples"):
         stack.fit(audio(2, 1024), verbose=0)
-    with pytest.raises(ValueError, match="one per model"):
+    with pytest.raises(ValueError, match="`epochs` must be one value, or one per"):
         stack.fit(audio(2), epochs=[1, 1], verbose=0)
+    with pytest.raises(ValueError, match="`steps_per_epoch` must be one value"):
+        stack.fit(audio(2), steps_per_epoch=[1], verbose=0)
+    for model in stack.models:
+        assert int(keras.ops.convert_to_numpy(model.optimizer.iterations)) == 0
 
 
 def test_save_writes_one_file_that_loads_with_the_same_samples(stack, tmp_path):

@@ -43,10 +43,9 @@ def test_tiny_models_of_each_kind_learn(name, data):
     )
 
 
-@pytest.fixture(scope="module")
-def one_and_two_replicas(tmp_path_factory):
+def test_two_replicas_take_the_step_of_one_and_keep_its_ema_codebook(tmp_path):
     """One training step of the same VQ-VAE with the same global batch, on 1 and 2
-    replicas, through `training.train`. Its tests share one test process."""
+    replicas, through `training.train`."""
     if keras.backend.backend() == "torch":
         pytest.skip("Keras has no data-parallel distribution for torch.")
     two = training.select_distribution()
@@ -62,22 +61,24 @@ def one_and_two_replicas(tmp_path_factory):
         model.set_weights(weights)
         return model
 
-    runs = {}
-    for name, distribution in (("one", one), ("two", two)):
-        runs[name] = training.train(
+    (single, single_history), (double, double_history) = (
+        training.train(
             make_model,
             _repeat(x),
             steps=1,
-            output_dir=str(tmp_path_factory.mktemp(name)),
+            output_dir=str(tmp_path / name),
             distribution=distribution,
             verbose=0,
         )
-    return reference, runs["one"], runs["two"]
-
-
-@pytest.mark.xdist_group("one_and_two_replicas")
-def test_two_replicas_keep_the_ema_codebook_of_one(one_and_two_replicas):
-    reference, (single, single_history), (double, double_history) = one_and_two_replicas
+        for name, distribution in (("one", one), ("two", two))
+    )
+    # Equal up to float rounding: the replicas' gradients are summed in another
+    # order, and Adam's normalisation magnifies differences in tiny gradients.
+    np.testing.assert_allclose(
+        double_history.history["loss"], single_history.history["loss"], rtol=1e-3
+    )
+    for replicated, expected in zip(double.get_weights(), single.get_weights()):
+        np.testing.assert_allclose(replicated, expected, atol=1e-3)
     for name in ("codebook", "cluster_frequency"):
         before = keras.ops.convert_to_numpy(getattr(reference.quantiser, name))
         after = keras.ops.convert_to_numpy(getattr(single.quantiser, name))
@@ -92,18 +93,6 @@ def test_two_replicas_keep_the_ema_codebook_of_one(one_and_two_replicas):
     np.testing.assert_allclose(
         double_history.history["nll"], single_history.history["nll"], rtol=1e-5
     )
-
-
-@pytest.mark.xdist_group("one_and_two_replicas")
-def test_two_replicas_take_the_step_of_one(one_and_two_replicas):
-    # Equal up to float rounding: the replicas' gradients are summed in another
-    # order, and Adam's normalisation magnifies differences in tiny gradients.
-    _, (single, single_history), (double, double_history) = one_and_two_replicas
-    np.testing.assert_allclose(
-        double_history.history["loss"], single_history.history["loss"], rtol=1e-3
-    )
-    for replicated, expected in zip(double.get_weights(), single.get_weights()):
-        np.testing.assert_allclose(replicated, expected, atol=1e-3)
 
 
 def test_a_killed_run_resumes_from_its_last_checkpoint(tmp_path):
