@@ -119,8 +119,8 @@ def train_preset(args, name):
     from keras_ada.runner import evaluate_run
     from keras_ada.runner import train_model
 
-    model, row, _, overrides, steps = PRESETS[name]
-    steps = args.steps or steps
+    preset = PRESETS[name]
+    steps = args.steps or preset.steps
     run = os.path.join(args.output, name)
     stack_dir = os.path.join(run, "stack")
     os.makedirs(run, exist_ok=True)
@@ -137,13 +137,13 @@ def train_preset(args, name):
         start = time.perf_counter()
         before = _modified(directory.model_file(level))
         train_model(
-            model,
+            preset.model,
             stack_dir,
             scale=args.scale,
             level=level,
             steps=level_steps,
             learning_rate=learning_rate,
-            overrides=overrides,
+            overrides=preset.overrides,
             seed=args.seed,
             data_dir=args.data_dir,
             config=args.config,
@@ -159,7 +159,7 @@ def train_preset(args, name):
         _write_json(timing_path, timing)
     evaluation = evaluate_run(
         stack_dir,
-        row=row,
+        row=preset.row,
         data_dir=args.data_dir,
         config=args.config,
         seconds=args.eval_seconds,
@@ -232,22 +232,21 @@ def share_level_0(args, name, stack_dir):
 
 def model_card(args, name, steps, evaluation, timing):
     """The model card of a preset, written into its `metadata.json`."""
-    model, row, description, *_ = PRESETS[name]
-    results = evaluation
+    preset = PRESETS[name]
     fidelity = {
         through: {
             part: {
-                metric: round(float(results["fidelity"][through][part][metric]), 3)
+                metric: round(float(evaluation["fidelity"][through][part][metric]), 3)
                 for metric in ("chroma_correlation", "onset_correlation")
             }
             for part in ("reconstruction", "floor")
         }
-        for through in results["fidelity"]
+        for through in evaluation["fidelity"]
     }
     return {
-        "description": description.format(scale=args.scale),
-        "model": model,
-        "paper_row": row,
+        "description": preset.description.format(scale=args.scale),
+        "model": preset.model,
+        "paper_row": preset.row,
         "scale": args.scale,
         "data": f"piano_dataset/{args.config}: its train split",
         "steps": dict(zip(LEVELS, steps)),
@@ -260,9 +259,9 @@ def model_card(args, name, steps, evaluation, timing):
         "eval_nll": {
             **{
                 f"level_{level}": round(float(entry["nll"]), 3)
-                for level, entry in enumerate(results["levels"])
+                for level, entry in enumerate(evaluation["levels"])
             },
-            "prior": round(float(results["prior"]["nll"]), 3),
+            "prior": round(float(evaluation["prior"]["nll"]), 3),
         },
         "eval_seconds": args.eval_seconds,
         "fidelity": fidelity,

@@ -256,17 +256,20 @@ class Stack(PresetMixin, keras.Model):
             raise ValueError("You must call `compile()` before using the model.")
         indices = range(len(self.models)) if models is None else list(models)
         # Every argument is checked before the first model trains.
+        schedule = {}
         for index in indices:
             check_int_in_range("models[i]", index, 0, len(self.models) - 1)
-            _for_model(epochs, index, "epochs")
-            _for_model(steps_per_epoch, index, "steps_per_epoch")
+            schedule[index] = (
+                _for_model(epochs, index, "epochs"),
+                _for_model(steps_per_epoch, index, "steps_per_epoch"),
+            )
             if isinstance(x, np.ndarray) or keras.ops.is_tensor(x):
                 self._check_length(index, x.shape[1] // self.input_hop(index))
         if not isinstance(x, np.ndarray):
             # Batches come shuffled (Keras warns that it cannot shuffle them).
             kwargs.setdefault("shuffle", False)
         histories = []
-        for index in indices:
+        for index, (model_epochs, model_steps) in schedule.items():
             model = self.models[index]
             if kwargs.get("verbose", "auto") != 0:
                 print(
@@ -280,11 +283,9 @@ class Stack(PresetMixin, keras.Model):
                 )
             histories.append(
                 model.fit(
-                    self._sequences(x, index, _for_model(epochs, index, "epochs")),
-                    epochs=_for_model(epochs, index, "epochs"),
-                    steps_per_epoch=_for_model(
-                        steps_per_epoch, index, "steps_per_epoch"
-                    ),
+                    self._sequences(x, index, model_epochs),
+                    epochs=model_epochs,
+                    steps_per_epoch=model_steps,
                     validation_data=validation,
                     batch_size=batch_size if isinstance(x, np.ndarray) else None,
                     **kwargs,
