@@ -39,6 +39,11 @@ if keras.backend.backend() == "torch":
     # and 24 s with one, next to other work).
     torch.set_num_threads(1)
 
+if keras.backend.backend() == "tensorflow":
+    # Grappler rewrites each traced graph before its first run: seconds per
+    # training step function, for programs that then run for milliseconds.
+    tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
+
 _cpus = tf.config.list_physical_devices("CPU")
 # Asking for logical devices would initialise TensorFlow and freeze the split.
 if _cpus and tf.config.get_logical_device_configuration(_cpus[0]) is None:

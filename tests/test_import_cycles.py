@@ -7,6 +7,10 @@ closes a cycle only hides it until the function runs.
 import ast
 import pathlib
 
+import pytest
+
+pytestmark = pytest.mark.backend_neutral
+
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "keras_ada"
 
 

@@ -59,6 +59,7 @@ class AutoregressiveModel(PresetMixin, keras.Model):
         check_classes("x", x, self.num_classes, f"{type(self).__name__}.fit")
         if not isinstance(x, np.ndarray) and len(args) < 8:  # shuffle is args[7]
             kwargs.setdefault("shuffle", False)
+        _build_optimizer(self)
         history = super().fit(x, *args, **kwargs)
         _own_weight_buffers(self)
         return history
@@ -121,6 +122,19 @@ class AutoregressiveModel(PresetMixin, keras.Model):
         for loss in self.losses:
             total = total + ops.cast(loss, "float32")
         return _scale_for_replicas(total)
+
+
+def _build_optimizer(model):
+    """Creates the optimizer's variables of a built model before `fit` runs.
+
+    Without a distribution strategy, TensorFlow's `fit` creates them while it
+    traces its training step, each inside the graph with its own
+    initialisation: for the tiny models of the zoo that took most of the
+    first `fit` (17 of 48 s for the three models of a stack). Created
+    eagerly, they are ready in a fraction of a second.
+    """
+    if model.built and model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
 
 
 def _own_weight_buffers(model):

@@ -67,4 +67,21 @@ def compile_loop(body, maximum_iterations, jit_compile=True):
             maximum_iterations=maximum_iterations,
         )
 
-    return compile_function(loop) if jit_compile else loop
+    if jit_compile:
+        return compile_function(loop)
+    if keras.backend.backend() == "torch":
+        return _without_autograd(loop)
+    return loop
+
+
+def _without_autograd(function):
+    """`function` run under `torch.no_grad()`: sampling needs no gradients,
+    and recording them costs an eager PyTorch loop time at every op."""
+    import torch
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with torch.no_grad():
+            return function(*args, **kwargs)
+
+    return wrapper
