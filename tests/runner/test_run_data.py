@@ -9,6 +9,9 @@ from keras_ada import runner
 from keras_ada.runner.run_data import run_data
 from keras_ada.runner.run_data import write_run_data
 
+# A run's record of its data does not depend on the backend.
+pytestmark = pytest.mark.backend_neutral
+
 
 def test_training_writes_the_runs_data(tmp_path):
     output = str(tmp_path / "1.2")

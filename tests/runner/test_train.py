@@ -22,6 +22,7 @@ def test_train_model_writes_the_model_and_its_metrics(tmp_path):
     assert runner.train_model("1.2", output, steps=2, eval_steps=1, **TINY) == metrics
 
 
+@pytest.mark.backend_neutral
 def test_train_model_takes_the_learning_rate_and_decay(tmp_path):
     output = str(tmp_path / "run")
     runner.train_model(
@@ -38,6 +39,7 @@ def test_train_model_takes_the_learning_rate_and_decay(tmp_path):
     assert float(model.optimizer.learning_rate) == pytest.approx(1e-3)
 
 
+@pytest.mark.backend_neutral
 @pytest.mark.parametrize(
     "model, options, message",
     [
@@ -56,6 +58,7 @@ def test_train_model_refuses_what_cannot_be_trained(tmp_path, model, options, me
     assert not os.path.exists(tmp_path / "checkpoint")
 
 
+@pytest.mark.backend_neutral
 def test_a_level_whose_levels_below_are_untrained_leaves_nothing(tmp_path):
     output = tmp_path / "stack"
     with pytest.raises(runner.UserError, match="Level 0 .* is not trained yet"):

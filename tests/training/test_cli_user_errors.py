@@ -6,6 +6,9 @@ import pytest
 
 from keras_ada.cli import main
 
+# What the command line prints does not depend on the backend.
+pytestmark = pytest.mark.backend_neutral
+
 DUMMY_DATA = os.path.join(
     os.path.dirname(__file__), "..", "..", "datasets", "piano_dataset", "dummy_data"
 )
