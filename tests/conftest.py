@@ -57,14 +57,22 @@ BACKEND_NEUTRAL_DIRECTORIES = ("cli", "data", "datasets", "report", "tuning")
 
 
 def pytest_configure(config):
-    """On JAX, compiled programs are kept in pytest's cache: tests compile the
-    same tiny models' steps again and again (in a full run, a fifth of JAX's
-    time), and later runs start warm."""
-    if keras.backend.backend() == "jax" and hasattr(config, "cache"):
+    """On JAX, compiled programs are kept in a persistent cache: tests compile
+    the same tiny models' steps again and again (in a full run, a fifth of
+    JAX's time), and later runs start warm. The cache is the user's, as
+    TorchInductor's is on PyTorch, so every clone on the machine shares it:
+    `$KERAS_ADA_JAX_CACHE`, or `keras-ada/jax-tests` in `$XDG_CACHE_HOME`
+    (`~/.cache`)."""
+    if keras.backend.backend() == "jax":
         import jax
 
-        directory = config.cache.mkdir("jax_compilation_cache")
-        jax.config.update("jax_compilation_cache_dir", str(directory))
+        cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+            os.path.expanduser("~"), ".cache"
+        )
+        directory = os.environ.get("KERAS_ADA_JAX_CACHE") or os.path.join(
+            cache_home, "keras-ada", "jax-tests"
+        )
+        jax.config.update("jax_compilation_cache_dir", directory)
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
 
 
@@ -88,11 +96,17 @@ def _seeded():
 def embedded_mini(pytestconfig):
     """`make data`'s TFDS directory (the `embedded_mini` config), built once and
     kept in pytest's cache for later runs."""
+    from keras_ada.datasets.piano_dataset.piano_dataset_dataset_builder import Builder
+
     data_dir = pytestconfig.cache.mkdir("embedded_mini_data")
+    # TFDS writes `dataset_info.json` once the whole build is on disk.
+    version_dir = data_dir / "piano_dataset" / "embedded_mini" / str(Builder.VERSION)
     tfds = pathlib.Path(sys.executable).parent / "tfds"
     # One build at a time: the test processes of a run share the cache.
     with open(data_dir / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        if (version_dir / "dataset_info.json").is_file():
+            return data_dir
         built = subprocess.run(
             [str(tfds), "build", "piano_dataset", "--config", "embedded_mini"]
             + ["--data_dir", str(data_dir)],
