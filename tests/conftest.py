@@ -6,7 +6,7 @@ pipelines, the command line, Beam, PBT's orchestration, the report, the
 documentation's examples) are marked `backend_neutral`: `make test` runs them
 once, on its first backend (torch). Before any backend is imported, the CPU is
 split into two logical devices so that data-parallel training can be tested
-with two replicas on one machine.
+with two replicas on one machine; other tests train on one device.
 """
 
 import fcntl
@@ -81,6 +81,37 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.relative_to(tests).parts[0] in BACKEND_NEUTRAL_DIRECTORIES:
             item.add_marker(pytest.mark.backend_neutral)
+
+
+@pytest.fixture(autouse=True)
+def _one_training_device(request, monkeypatch):
+    """Training picks one device, as on a user's CPU. The two logical CPUs are
+    for the tests of data parallelism, which name their devices or are marked
+    `replicas` to let `select_distribution()` find both: two replicas trace and
+    compile each step twice (a tiny run of the runner took 20 s on TensorFlow
+    instead of 7)."""
+    if request.node.get_closest_marker("replicas"):
+        return
+    from keras_ada.training import distribution
+
+    def first_device_of(select):
+        def select_first(devices):
+            return select(devices if devices is not None else _devices()[:1])
+
+        return select_first
+
+    for name in ("_tensorflow_distribution", "_jax_distribution"):
+        monkeypatch.setattr(
+            distribution, name, first_device_of(getattr(distribution, name))
+        )
+
+
+def _devices():
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.devices()
+    return [device.name for device in tf.config.list_logical_devices("CPU")]
 
 
 @pytest.fixture(autouse=True)

@@ -46,18 +46,25 @@ def compile_loop(body, maximum_iterations, jit_compile=True):
     up to `TORCH_UNROLL - 1` steps past `count` (never past
     `maximum_iterations`): the caller discards what they produce, and uses
     the loop variables of a loop that stopped short of `maximum_iterations`
-    no further.
+    no further. `jit_compile="traced"` runs the body traced but not compiled
+    on PyTorch (`keras_ada.sampling.torch_loop.TracedLoop`), `count` steps:
+    for loops too short to repay a compilation.
 
     Args:
         body: a function of tensors `body(inputs, *loop_vars)` returning the
             next `loop_vars`.
         maximum_iterations: the largest `count`.
-        jit_compile: False runs the loop eagerly (a Python loop on PyTorch).
+        jit_compile: True compiles; `"traced"` traces on PyTorch (and
+            compiles elsewhere); False runs the loop eagerly (a Python loop
+            on PyTorch).
     """
     if jit_compile and keras.backend.backend() == "torch":
-        from keras_ada.sampling.torch_loop import TorchLoop
+        from keras_ada.sampling import torch_loop
 
-        return TorchLoop(body, unroll=math.gcd(TORCH_UNROLL, maximum_iterations))
+        if jit_compile == "traced":
+            return torch_loop.TracedLoop(body)
+        unroll = math.gcd(TORCH_UNROLL, maximum_iterations)
+        return torch_loop.TorchLoop(body, unroll=unroll)
 
     def loop(inputs, count, loop_vars):
         return ops.while_loop(

@@ -31,7 +31,8 @@ from keras_ada.validation import check_int_at_least
 from keras_ada.validation import check_positive_int
 
 DEFAULT_CHUNK_SIZE = 4096
-# Steps from which `jit_compile="auto"` compiles the sampling loop on PyTorch.
+# Steps from which `jit_compile="auto"` compiles the sampling loop on PyTorch
+# (TorchInductor); shorter loops run traced, not compiled ("traced").
 TORCH_COMPILE_MIN_STEPS = 4096
 
 
@@ -208,6 +209,11 @@ class IncrementalSampler:
             callback: optional function called with each chunk of new samples,
                 an int32 NumPy array `(batch, count)`, as soon as it is sampled
                 (to write a long sample as it goes).
+            jit_compile: `"auto"` compiles the loop; on PyTorch, from
+                `TORCH_COMPILE_MIN_STEPS` steps on, and shorter loops run
+                traced (`"traced"`: the step's ATen operators without Keras'
+                dispatch, as `keras_ada.sampling.torch_loop.TracedLoop`).
+                True always compiles; False runs the loop eagerly.
 
         Returns:
             The new samples only (not the prime), an int32 NumPy array
@@ -257,12 +263,17 @@ class IncrementalSampler:
             )
         seed = resolve_seed(sampler.seed if seed is None else seed)
         if jit_compile == "auto":
+            short = num_steps < TORCH_COMPILE_MIN_STEPS
             jit_compile = (
-                keras.backend.backend() != "torch"
-                or num_steps >= TORCH_COMPILE_MIN_STEPS
+                "traced" if keras.backend.backend() == "torch" and short else True
+            )
+        elif jit_compile not in (True, False, "traced"):
+            raise ValueError(
+                '`jit_compile` must be "auto", True, False or "traced". '
+                f"Received: jit_compile={jit_compile!r}"
             )
         chunk = self._compiled_chunk(
-            sampler, rows is not None, condition_hop, return_logits, bool(jit_compile)
+            sampler, rows is not None, condition_hop, return_logits, jit_compile
         )
         rows_per_chunk = (self.chunk_size - 1) // condition_hop + 2
         progress = None

@@ -8,6 +8,12 @@ overhead included, only at trace time) and compiles it with TorchInductor into
 fused C++ kernels called from a C++ wrapper, without Dynamo's guards on every
 call; the host loop then costs one call per `unroll` steps.
 
+Compiling takes seconds to a minute, more than a short loop runs. `TracedLoop`
+runs the traced graph itself instead: the ATen operators of a step, called
+from Python without Keras' dispatch, and what depends on the weights only
+(cast, reshaped and concatenated kernels) computed once per call, not at
+every step.
+
 The body's loop variables are donated: a loop variable that the body copies to
 update it (Keras' functional `slice_update` on PyTorch clones its input) is
 updated in place instead, so writing one slot of a queue or one step of the
@@ -151,6 +157,69 @@ def inline_scalars(graph_module):
     graph_module.recompile()
 
 
+def _is_random(node):
+    return torch.Tag.nondeterministic_seeded in getattr(node.target, "tags", ())
+
+
+def _written_in_place(node):
+    """Whether anything writes into `node`'s memory (through it or a view)."""
+    return any(
+        _writes_in_place(user) and user.args[0] is alias
+        for alias in _aliases(node)
+        for user in alias.users
+    )
+
+
+def hoist_invariants(graph_module, num_inputs):
+    """Splits a step into what depends on its first `num_inputs` arguments only
+    and the rest.
+
+    Returns:
+        `(prologue, step)`: `prologue(*inputs)` returns the values of the
+        invariant nodes that the rest reads; `step(*inputs, *those_values,
+        *loop_vars)` computes the step's outputs from them. Random operators,
+        and nodes whose memory the graph writes into, stay in the step.
+    """
+    graph = graph_module.graph
+    placeholders = [n for n in graph.nodes if n.op == "placeholder"]
+    invariant = set(placeholders[:num_inputs])
+    for node in graph.nodes:
+        if node.op == "get_attr" or (
+            node.op == "call_function"
+            and all(n in invariant for n in node.all_input_nodes)
+            and not _writes_in_place(node)
+            and not _is_random(node)
+            and not _written_in_place(node)
+        ):
+            invariant.add(node)
+    hoisted = [
+        node
+        for node in graph.nodes
+        if node in invariant
+        and node.op != "placeholder"
+        and any(user not in invariant for user in node.users)
+    ]
+
+    prologue, values = torch.fx.Graph(), {}
+    for node in graph.nodes:
+        if node in invariant:
+            values[node] = prologue.node_copy(node, values.__getitem__)
+    prologue.output(tuple(values[node] for node in hoisted))
+
+    step, values = torch.fx.Graph(), {}
+    for node in placeholders[:num_inputs]:
+        values[node] = step.node_copy(node)
+    for index, node in enumerate(hoisted):
+        values[node] = step.placeholder(f"hoisted_{index}")
+    for node in graph.nodes:
+        if node not in invariant:
+            values[node] = step.node_copy(node, values.__getitem__)
+    return (
+        torch.fx.GraphModule(graph_module, prologue),
+        torch.fx.GraphModule(graph_module, step),
+    )
+
+
 def _tensors(structure):
     return [
         torch.as_tensor(x).detach().contiguous() for x in keras.tree.flatten(structure)
@@ -225,24 +294,100 @@ class TorchLoop:
         return keras.tree.pack_sequence_as(tuple(loop_vars), list(flat_vars))
 
     def _compile(self, inputs, loop_vars, buffers, layout, flat_vars):
-        num_buffers = len(buffers)
-
-        def flat_body(*flat):
-            step_inputs = unpack(flat[:num_buffers], layout)
-            step_inputs = keras.tree.pack_sequence_as(inputs, step_inputs)
-            step_vars = keras.tree.pack_sequence_as(
-                tuple(loop_vars), flat[num_buffers:]
-            )
-            for _ in range(self.unroll):
-                step_vars = self.body(step_inputs, *step_vars)
-            # The next call takes them as inputs, traced contiguous.
-            return [x.contiguous() for x in keras.tree.flatten(step_vars)]
+        def step_inputs(flat_inputs):
+            return keras.tree.pack_sequence_as(inputs, unpack(flat_inputs, layout))
 
         arguments = buffers + flat_vars
         with torch.no_grad():
-            graph_module = make_fx(
-                flat_body, decomposition_table=DECOMPOSITIONS, tracing_mode="fake"
-            )(*arguments)
+            graph_module = trace(
+                self.body,
+                step_inputs,
+                len(buffers),
+                loop_vars,
+                arguments,
+                self.unroll,
+                DECOMPOSITIONS,
+            )
             inline_scalars(graph_module)
-            donate(graph_module, num_buffers)
+            donate(graph_module, len(buffers))
             return compile_fx(graph_module, arguments, config_patches=INDUCTOR_OPTIONS)
+
+
+class TracedLoop:
+    """`loop(inputs, count, loop_vars)`: `count` steps of `body`, traced.
+
+    The body is traced once (per structure, shapes and dtypes of the
+    arguments) into a graph of ATen operators, which runs step by step from
+    Python: no Keras dispatch and no compilation. What depends on the `inputs`
+    only is computed once per call (`hoist_invariants`), and the `loop_vars`
+    passed in are updated in place.
+
+    Args:
+        body: a function of tensors `body(inputs, *loop_vars)` returning the
+            next `loop_vars`, with the same structure, shapes and dtypes.
+    """
+
+    def __init__(self, body):
+        self.body = body
+        self._traced = {}
+
+    def __call__(self, inputs, count, loop_vars):
+        flat_inputs = _tensors(inputs)
+        flat_vars = _tensors(loop_vars)
+        key = (
+            str(keras.tree.map_structure(lambda _: 0, (inputs, loop_vars))),
+            tuple((x.shape, x.dtype) for x in flat_inputs + flat_vars),
+        )
+        if key not in self._traced:
+            self._traced[key] = self._trace(inputs, loop_vars, flat_inputs, flat_vars)
+        prologue, step = self._traced[key]
+        with torch.no_grad():
+            invariants = [*flat_inputs, *prologue(*flat_inputs)]
+            for _ in range(int(count)):
+                flat_vars = step(*invariants, *flat_vars)
+        return keras.tree.pack_sequence_as(tuple(loop_vars), list(flat_vars))
+
+    def _trace(self, inputs, loop_vars, flat_inputs, flat_vars):
+        def step_inputs(flat):
+            return keras.tree.pack_sequence_as(inputs, list(flat))
+
+        with torch.no_grad():
+            graph_module = trace(
+                self.body,
+                step_inputs,
+                len(flat_inputs),
+                loop_vars,
+                flat_inputs + flat_vars,
+            )
+            prologue, step = hoist_invariants(graph_module, len(flat_inputs))
+            arguments = [n for n in step.graph.nodes if n.op == "placeholder"]
+            donate(step, len(arguments) - len(flat_vars))
+        return prologue, step
+
+
+def trace(
+    body, step_inputs, num_inputs, loop_vars, arguments, unroll=1, decompositions=None
+):
+    """`unroll` steps of `body` as a graph of ATen operators of flat arguments.
+
+    Args:
+        body: `body(inputs, *loop_vars)`, returning the next `loop_vars`.
+        step_inputs: the body's `inputs` from the first `num_inputs` arguments.
+        num_inputs: how many of the `arguments` make the inputs.
+        loop_vars: the loop variables' structure.
+        arguments: flat example tensors, the inputs' then the loop variables'.
+        unroll: steps per call of the graph.
+        decompositions: an optional decomposition table for `make_fx`.
+    """
+
+    def flat_body(*flat):
+        inputs = step_inputs(flat[:num_inputs])
+        step_vars = keras.tree.pack_sequence_as(tuple(loop_vars), flat[num_inputs:])
+        for _ in range(unroll):
+            step_vars = body(inputs, *step_vars)
+        # The next call takes them as inputs, traced contiguous.
+        return [x.contiguous() for x in keras.tree.flatten(step_vars)]
+
+    return make_fx(flat_body, decomposition_table=decompositions, tracing_mode="fake")(
+        *arguments
+    )

@@ -27,15 +27,18 @@ def test_compiled_sampling_equals_the_eager_loop():
         verbose=0,
     )
 
+    # PyTorch also runs the step traced, not compiled.
+    modes = (True, "traced") if keras.backend.backend() == "torch" else (True,)
+
     def both(**extra):
-        results = [
-            sampler.generate(37, jit_compile=jit_compile, **options, **extra)
-            for jit_compile in (True, False)
-        ]
-        (compiled, compiled_logits), (eager, eager_logits) = results
-        np.testing.assert_array_equal(compiled, eager)
-        np.testing.assert_allclose(compiled_logits, eager_logits, atol=1e-5)
-        return compiled_logits
+        eager, eager_logits = sampler.generate(
+            37, jit_compile=False, **options, **extra
+        )
+        for mode in modes:
+            samples, logits = sampler.generate(37, jit_compile=mode, **options, **extra)
+            np.testing.assert_array_equal(samples, eager, err_msg=str(mode))
+            np.testing.assert_allclose(logits, eager_logits, atol=1e-5)
+        return logits
 
     both(prime=prime, condition=condition)
     # Without the prime: 37 steps, 10 rows of biases.
@@ -65,3 +68,51 @@ def test_torch_loop_runs_whole_unrolled_calls_in_place():
     expected = np.arange(9)[:, None] * np.array([1.0, -1.0])
     np.testing.assert_array_equal(result.numpy(), expected)
     np.testing.assert_array_equal(written.numpy(), expected)
+
+
+@pytest.mark.skipif(keras.backend.backend() != "torch", reason="PyTorch only")
+def test_traced_loop_computes_what_depends_on_the_inputs_once_per_call():
+    import torch
+
+    from keras_ada.sampling.torch_loop import TracedLoop
+
+    def body(inputs, i, total):
+        kernel = ops.concatenate([inputs["a"], inputs["b"]]) * 2.0
+        return i + 1, total + ops.sum(kernel) * ops.cast(i, "float32")
+
+    inputs = {"a": torch.tensor([1.0, 2.0]), "b": torch.tensor([3.0])}
+    loop = TracedLoop(body)
+    for count in (5, 3):
+        start = (torch.tensor(0, dtype=torch.int32), torch.tensor(0.0))
+        i, total = loop(inputs, count, start)
+        assert int(i) == count
+        assert float(total) == 12.0 * sum(range(count))
+    ((prologue, step),) = loop._traced.values()
+    assert "aten.cat.default" in {str(n.target) for n in prologue.graph.nodes}
+    assert "aten.cat.default" not in {str(n.target) for n in step.graph.nodes}
+
+
+@pytest.mark.skipif(keras.backend.backend() != "torch", reason="PyTorch only")
+def test_what_the_step_writes_into_is_not_hoisted():
+    import torch
+    from torch.fx.experimental.proxy_tensor import make_fx
+
+    from keras_ada.sampling.torch_loop import hoist_invariants
+
+    def step(weight, x):
+        buffer = weight * 2.0  # depends on the weight only, but written below
+        buffer.add_(x)
+        return [buffer, torch.rand(()) + weight.sum()]
+
+    weight, x = torch.ones(3), torch.arange(3.0)
+    prologue, rest = hoist_invariants(make_fx(step)(weight, x), 1)
+    for _ in range(2):
+        buffer, noisy = rest(weight, *prologue(weight), x)
+        np.testing.assert_array_equal(buffer.numpy(), [2.0, 3.0, 4.0])
+    assert "aten.rand.default" in {str(n.target) for n in rest.graph.nodes}
+
+
+def test_an_unknown_jit_compile_is_refused():
+    model = WaveNet(repeats=1, stages=1, residual_channels=4, inner_channels=2)
+    with pytest.raises(ValueError, match="`jit_compile` must be"):
+        IncrementalSampler(model).generate(3, jit_compile="yes", verbose=0)

@@ -43,6 +43,7 @@ def test_tiny_models_of_each_kind_learn(name, data):
     )
 
 
+@pytest.mark.replicas
 def test_two_replicas_take_the_step_of_one_and_keep_its_ema_codebook(tmp_path):
     """One training step of the same VQ-VAE with the same global batch, on 1 and 2
     replicas, through `training.train`."""
