@@ -12,7 +12,12 @@ on-disk cache: a second process compiles faster; point
 Run by hand, on the backend to measure:
 
     KERAS_BACKEND=jax python benchmarks/zoo_sampling.py
-    KERAS_BACKEND=torch python benchmarks/zoo_sampling.py --eager --steps 800
+    KERAS_BACKEND=torch python benchmarks/zoo_sampling.py --loop traced --steps 4000
+    KERAS_BACKEND=torch python benchmarks/zoo_sampling.py --loop eager --steps 800
+
+`--loop` chooses how the loop runs: `compiled` (`jit_compile=True`), `traced`
+(PyTorch's traced step, `jit_compile="traced"`, what `"auto"` runs below
+`TORCH_COMPILE_MIN_STEPS` steps there) or `eager` (`jit_compile=False`).
 """
 
 import argparse
@@ -23,10 +28,11 @@ import sys
 import time
 
 MODELS = ("wavenet_large", "vqvae_hop8")
+LOOPS = {"compiled": True, "traced": "traced", "eager": False}
 SCALES = ("tiny", "demo")
 
 
-def measure(name, scale, steps, jit_compile, repeats=3):
+def measure(name, scale, steps, loop, repeats=3):
     """Runs in a child process: times one model's sampling, returns a dict."""
     import keras
     import numpy as np
@@ -34,7 +40,7 @@ def measure(name, scale, steps, jit_compile, repeats=3):
     from keras_ada import zoo
 
     model = zoo.load(name, scale=scale)
-    options = dict(seed=0, verbose=0, jit_compile=jit_compile)
+    options = dict(seed=0, verbose=0, jit_compile=LOOPS[loop])
     if hasattr(model, "decode"):
         codes = np.random.default_rng(0).integers(
             0, model.num_codes, (1, steps // model.hop)
@@ -59,7 +65,7 @@ def measure(name, scale, steps, jit_compile, repeats=3):
         seconds.append(time.perf_counter() - start)
     return dict(
         backend=keras.backend.backend(),
-        compiled=bool(jit_compile),
+        loop=loop,
         model=name,
         scale=scale,
         steps=steps,
@@ -74,14 +80,12 @@ def main(argv=None):
     parser.add_argument("--models", nargs="+", default=list(MODELS))
     parser.add_argument("--scales", nargs="+", default=list(SCALES))
     parser.add_argument("--steps", type=int, default=16000)
-    parser.add_argument(
-        "--eager", action="store_true", help="run the loop uncompiled (as before)"
-    )
+    parser.add_argument("--loop", choices=list(LOOPS), default="compiled")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         name, scale = args.child
-        print(json.dumps(measure(name, scale, args.steps, not args.eager)))
+        print(json.dumps(measure(name, scale, args.steps, args.loop)))
         return
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     header = f"{'backend':<12}{'loop':<10}{'model':<15}{'scale':<7}{'steps/s':>10}{'compile s':>11}"
@@ -91,15 +95,14 @@ def main(argv=None):
         for scale in args.scales:
             command = [sys.executable, os.path.abspath(__file__), "--child", name]
             command += [scale, "--steps", str(args.steps)]
-            command += ["--eager"] * args.eager
+            command += ["--loop", args.loop]
             completed = subprocess.run(command, capture_output=True, text=True)
             if completed.returncode:
                 sys.stderr.write(completed.stderr[-3000:])
                 raise SystemExit(f"The measurement of {name} {scale} failed.")
             r = json.loads(completed.stdout.strip().splitlines()[-1])
-            loop = "compiled" if r["compiled"] else "eager"
             print(
-                f"{r['backend']:<12}{loop:<10}{r['model']:<15}{r['scale']:<7}"
+                f"{r['backend']:<12}{r['loop']:<10}{r['model']:<15}{r['scale']:<7}"
                 f"{r['steps_per_second']:>10.0f}{r['compile_seconds']:>11.1f}"
             )
 

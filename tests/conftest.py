@@ -62,18 +62,33 @@ def pytest_configure(config):
     JAX's time), and later runs start warm. The cache is the user's, as
     TorchInductor's is on PyTorch, so every clone on the machine shares it:
     `$KERAS_ADA_JAX_CACHE`, or `keras-ada/jax-tests` in `$XDG_CACHE_HOME`
-    (`~/.cache`)."""
+    (`~/.cache`). It is set in the environment, so that the JAX processes
+    that tests start use it too."""
+    cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache"
+    )
+    directory = os.environ.get("KERAS_ADA_JAX_CACHE") or os.path.join(
+        cache_home, "keras-ada", "jax-tests"
+    )
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = directory
+    os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
     if keras.backend.backend() == "jax":
         import jax
 
-        cache_home = os.environ.get("XDG_CACHE_HOME") or os.path.join(
-            os.path.expanduser("~"), ".cache"
-        )
-        directory = os.environ.get("KERAS_ADA_JAX_CACHE") or os.path.join(
-            cache_home, "keras-ada", "jax-tests"
-        )
         jax.config.update("jax_compilation_cache_dir", directory)
         jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """Where the run deselects the backend-neutral tests (`-m "... not
+    backend_neutral"`, as `make test` on its later backends), their
+    directories are not even imported: Ray, Beam and the dataset builder's
+    imports cost each test process seconds."""
+    if "not backend_neutral" not in (config.getoption("markexpr") or ""):
+        return None
+    tests = pathlib.Path(__file__).parent
+    relative = collection_path.relative_to(tests).parts
+    return True if relative and relative[0] in BACKEND_NEUTRAL_DIRECTORIES else None
 
 
 def pytest_collection_modifyitems(config, items):

@@ -20,11 +20,19 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 OPTIONS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
+# Imported by the library on the PyTorch backend only (it imports PyTorch's
+# compiler: seconds for every test process on the other backends).
+TORCH_ONLY_MODULES = ("keras_ada.sampling.torch_loop",)
+
+
 def public_modules():
     names = ["keras_ada"]
     for module in pkgutil.walk_packages(keras_ada.__path__, "keras_ada."):
-        if not module.name.endswith("__main__"):
-            names.append(module.name)
+        if module.name.endswith("__main__"):
+            continue
+        if module.name in TORCH_ONLY_MODULES and keras.backend.backend() != "torch":
+            continue
+        names.append(module.name)
     return names
 
 

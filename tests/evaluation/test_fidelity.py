@@ -6,6 +6,9 @@ from keras_ada.evaluation import fidelity_floor
 from keras_ada.evaluation import matched_noise
 from keras_ada.evaluation import reconstruction_fidelity
 
+# NumPy and SciPy on the host: no backend code.
+pytestmark = pytest.mark.backend_neutral
+
 RATE = 16000
 CORRELATIONS = [name for name in MEASURES if name.endswith("correlation")]
 

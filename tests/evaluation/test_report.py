@@ -13,6 +13,9 @@ from keras_ada.audio import write_wav
 from keras_ada.evaluation import write_results
 from keras_ada.report import write_report
 
+# Files, HTML and a browser: no backend code.
+pytestmark = pytest.mark.backend_neutral
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
