@@ -220,6 +220,14 @@ def hoist_invariants(graph_module, num_inputs):
     )
 
 
+def _structure_key(structure):
+    """The paths of the leaves of `structure`, in `keras.tree`'s order: a dict
+    and the same dict rebuilt by `keras.tree.pack_sequence_as` (its keys
+    sorted) share one key, so that the loop state a call returns does not
+    trace or compile the step a second time."""
+    return tuple(path for path, _ in keras.tree.flatten_with_path(structure))
+
+
 def _tensors(structure):
     return [
         torch.as_tensor(x).detach().contiguous() for x in keras.tree.flatten(structure)
@@ -279,7 +287,7 @@ class TorchLoop:
         buffers, layout = pack(_tensors(inputs))
         flat_vars = _tensors(loop_vars)
         key = (
-            str(keras.tree.map_structure(lambda _: 0, (inputs, loop_vars))),
+            _structure_key((inputs, loop_vars)),
             tuple((x.shape, x.dtype) for x in buffers + flat_vars),
             layout,
         )
@@ -335,7 +343,7 @@ class TracedLoop:
         flat_inputs = _tensors(inputs)
         flat_vars = _tensors(loop_vars)
         key = (
-            str(keras.tree.map_structure(lambda _: 0, (inputs, loop_vars))),
+            _structure_key((inputs, loop_vars)),
             tuple((x.shape, x.dtype) for x in flat_inputs + flat_vars),
         )
         if key not in self._traced:

@@ -27,10 +27,11 @@ def test_compiled_sampling_equals_the_eager_loop():
         verbose=0,
     )
 
-    # PyTorch also runs the step traced, not compiled.
-    modes = (True, "traced") if keras.backend.backend() == "torch" else (True,)
+    # PyTorch also runs the step traced; it compiles (seconds for each new
+    # shape) the loop of the calls without a prime only.
+    torch = keras.backend.backend() == "torch"
 
-    def both(**extra):
+    def both(modes=(True, "traced") if torch else (True,), **extra):
         eager, eager_logits = sampler.generate(
             37, jit_compile=False, **options, **extra
         )
@@ -40,7 +41,7 @@ def test_compiled_sampling_equals_the_eager_loop():
             np.testing.assert_allclose(logits, eager_logits, atol=1e-5)
         return logits
 
-    both(prime=prime, condition=condition)
+    both(modes=("traced",) if torch else (True,), prime=prime, condition=condition)
     # Without the prime: 37 steps, 10 rows of biases.
     before = both(condition=condition[:, :10])
     # New weights (as after training) are read by the same compiled loop.
@@ -90,6 +91,26 @@ def test_traced_loop_computes_what_depends_on_the_inputs_once_per_call():
     ((prologue, step),) = loop._traced.values()
     assert "aten.cat.default" in {str(n.target) for n in prologue.graph.nodes}
     assert "aten.cat.default" not in {str(n.target) for n in step.graph.nodes}
+
+
+@pytest.mark.skipif(keras.backend.backend() != "torch", reason="PyTorch only")
+def test_the_state_a_call_returns_runs_the_same_traced_step():
+    """A dict of state comes back with its keys sorted (`keras.tree`); the
+    next chunk's call must not trace (or compile) the step again."""
+    import torch
+
+    from keras_ada.sampling.torch_loop import TracedLoop
+
+    def body(inputs, state):
+        return ({"time": state["time"] + 1, "queue": state["queue"] + inputs},)
+
+    loop = TracedLoop(body)
+    state = {"time": torch.tensor(0), "queue": torch.zeros(2)}
+    for _ in range(3):
+        (state,) = loop(torch.ones(2), 2, (state,))
+    assert int(state["time"]) == 6
+    np.testing.assert_array_equal(state["queue"].numpy(), [6.0, 6.0])
+    assert len(loop._traced) == 1
 
 
 @pytest.mark.skipif(keras.backend.backend() != "torch", reason="PyTorch only")
