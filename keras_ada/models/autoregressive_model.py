@@ -89,12 +89,13 @@ class AutoregressiveModel(PresetMixin, keras.Model):
                 f"ema_momentum={ema_momentum}"
             )
         super().compile(optimizer=optimizer, **kwargs)
+        # A model saved before it trains then holds the optimizer's variables
+        # that `load_model` creates: none is skipped with a warning.
+        _build_optimizer(self)
 
     def compile_from_config(self, config):
         """Restores the compiled set-up when a `.keras` file is loaded."""
         self.compile(**keras.saving.deserialize_keras_object(config))
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
 
     def get_config(self):
         config = super().get_config()
@@ -125,7 +126,8 @@ class AutoregressiveModel(PresetMixin, keras.Model):
 
 
 def _build_optimizer(model):
-    """Creates the optimizer's variables of a built model before `fit` runs.
+    """Creates the optimizer's variables of a built model (in `compile`, and
+    in `fit` for a model compiled before it was built).
 
     Without a distribution strategy, TensorFlow's `fit` creates them while it
     traces its training step, each inside the graph with its own

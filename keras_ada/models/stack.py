@@ -209,8 +209,6 @@ class Stack(PresetMixin, keras.Model):
     def compile_from_config(self, config):
         """Restores the compiled set-up when a `.keras` file is loaded."""
         self.compile(**keras.saving.deserialize_keras_object(config))
-        for model in self.models:
-            model.optimizer.build(model.trainable_variables)
 
     def fit(
         self,
