@@ -30,8 +30,9 @@ def test_compiled_sampling_equals_the_eager_loop():
     # PyTorch also runs the step traced; it compiles (seconds for each new
     # shape) the loop of the calls without a prime only.
     torch = keras.backend.backend() == "torch"
+    modes = (True, "traced") if torch else (True,)
 
-    def both(modes=(True, "traced") if torch else (True,), **extra):
+    def both(modes, **extra):
         eager, eager_logits = sampler.generate(
             37, jit_compile=False, **options, **extra
         )
@@ -41,12 +42,12 @@ def test_compiled_sampling_equals_the_eager_loop():
             np.testing.assert_allclose(logits, eager_logits, atol=1e-5)
         return logits
 
-    both(modes=("traced",) if torch else (True,), prime=prime, condition=condition)
+    both(("traced",) if torch else modes, prime=prime, condition=condition)
     # Without the prime: 37 steps, 10 rows of biases.
-    before = both(condition=condition[:, :10])
+    before = both(modes, condition=condition[:, :10])
     # New weights (as after training) are read by the same compiled loop.
     model.set_weights([w * 1.5 for w in model.get_weights()])
-    after = both(condition=condition[:, :10])
+    after = both(modes, condition=condition[:, :10])
     assert np.abs(after - before).max() > 1e-3
 
 
