@@ -5,6 +5,8 @@ from keras import ops
 
 # The backends whose own convolutions are slower than the matmul form.
 MATMUL_BACKENDS = ("jax", "torch")
+# The backends on which one product of the taps side by side beats one per tap.
+STACKED_TAPS_BACKENDS = ("torch",)
 
 
 @keras.saving.register_keras_serializable(package="keras_ada")
@@ -25,7 +27,11 @@ class MatmulConv1D(keras.layers.Conv1D):
     `conv_general_dilated` that `Conv1D` lowers to (whose weight gradient contracts
     over batch and time as two separate axes); on PyTorch they spare
     `Conv1D`'s transposes to and from channels-first, which made training 1.1x
-    faster. Weights (`kernel` `(k, in, out)`,
+    faster. On PyTorch the `k` views go side by side into one
+    `(batch * time, k * in)` product with the kernel flattened to `(k * in, out)`
+    (one large product and no sum of partial outputs: the small WaveNet trained
+    1.04x faster); on XLA the separate products stay faster. Weights
+    (`kernel` `(k, in, out)`,
     `bias` `(out,)`), their names and the configuration are `Conv1D`'s, so models
     saved with either layer load into the other.
 
@@ -88,11 +94,17 @@ class MatmulConv1D(keras.layers.Conv1D):
             for tap in range(size)
         ]
         batch, time = ops.shape(taps[0])[0], ops.shape(taps[0])[1]
-        outputs = None
         kernel = ops.convert_to_tensor(self.kernel)
-        for index, tap in enumerate(taps):
-            product = ops.matmul(ops.reshape(tap, (batch * time, -1)), kernel[index])
-            outputs = product if outputs is None else outputs + product
+        if size > 1 and keras.backend.backend() in STACKED_TAPS_BACKENDS:
+            stacked = ops.reshape(ops.concatenate(taps, axis=-1), (batch * time, -1))
+            outputs = ops.matmul(stacked, ops.reshape(kernel, (-1, self.filters)))
+        else:
+            outputs = None
+            for index, tap in enumerate(taps):
+                product = ops.matmul(
+                    ops.reshape(tap, (batch * time, -1)), kernel[index]
+                )
+                outputs = product if outputs is None else outputs + product
         if self.use_bias:
             outputs = outputs + self.bias
         outputs = ops.reshape(outputs, (batch, time, self.filters))

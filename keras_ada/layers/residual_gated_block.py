@@ -142,8 +142,9 @@ class ResidualGatedBlock(keras.layers.Layer):
 
     def gate(self, preactivation):
         """The multiplicative nonlinearity `tanh(a) * sigmoid(b)`."""
-        filter_part = preactivation[..., : self.inner_channels]
-        gate_part = preactivation[..., self.inner_channels :]
+        # One split, not two slices: on PyTorch its gradient is one concatenation
+        # instead of two zero-filled copies and their sum.
+        filter_part, gate_part = ops.split(preactivation, 2, axis=-1)
         return ops.tanh(filter_part) * ops.sigmoid(gate_part)
 
     def call(self, inputs, condition=None):
