@@ -41,13 +41,10 @@ class Preset(NamedTuple):
 # Row 3.6's level 1 trains for 26000 steps: its fidelity through both levels
 # rose from chroma 0.38 at 6000 steps to 0.50 at 16000 and 0.54 at 26000.
 # Row 3.7's AMAE level has the paper's diversity loss at a hundredth of the
-# paper's weight (nu=0.001). A batch of the demo scale holds 512 queries for
-# 256 codes, two a code: codes used evenly over the data are used unevenly in
-# each batch, and the loss, measured per batch, pulls every query off its own
-# code by 2 * nu * (k / N)^2 on average (k codes, N queries). After 3000
-# steps, the chroma through both levels was -0.01 at nu=0.1 (the loss on the
-# codes' usage; on the projection, it turned flat), 0.22 at nu=0.001 (onsets
-# 0.85, 203 codes in use) and 0.15 without the loss (10 codes in use).
+# paper's weight (nu=0.001): with two queries a code in a batch of the demo
+# scale, the paper's 0.1 pulls every query off its own code (`ArgmaxQuantiser`'s
+# `nu`). After 3000 steps, the chroma through both levels was -0.01 at nu=0.1,
+# 0.22 at nu=0.001 and 0.15 without the loss (the README's presets section).
 PRESETS = {
     "vqvae_vqvae_wavenet_piano": Preset(
         "vqvae_vqvae_wavenet",
