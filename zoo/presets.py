@@ -45,7 +45,7 @@ class Preset(NamedTuple):
 # scale, the paper's 0.1 pulls every query off its own code (`ArgmaxQuantiser`'s
 # `nu`). After 3000 steps, the chroma through both levels was -0.01 at nu=0.1,
 # 0.22 at nu=0.001 and 0.15 without the loss (the README's presets section).
-# Row 3.7's level 1 has an encoder and a modulator twice the demo scale's
+# The level 1 of both has an encoder and a modulator twice the demo scale's
 # width: after 3000 steps of row 3.7's AMAE level, they kept more of the pitch
 # through both levels (chroma 0.33 against 0.25 on 32 excerpts), where a local
 # model twice as wide kept less (0.07): a stronger decoder leans less on the codes.
@@ -57,9 +57,10 @@ PRESETS = {
     "vqvae_vqvae_wavenet_piano": Preset(
         "vqvae_vqvae_wavenet",
         "3.6",
-        "Row 3.6 (VQ-VAE, VQ-VAE, WaveNet prior), {scale} scale, trained on "
-        "the embedded piano data on a 2-core CPU.",
-        {},
+        "Row 3.6 (VQ-VAE, VQ-VAE with a 64-channel encoder and modulator, "
+        "WaveNet prior), {scale} scale, trained on the embedded piano data on a "
+        "2-core CPU.",
+        {"levels": [None, WIDE_CONDITIONING]},
         (8000, 26000, 10000),
     ),
     "vqvae_amae_wavenet_piano": Preset(
