@@ -38,8 +38,9 @@ class Preset(NamedTuple):
     steps: tuple[int, int, int]
 
 
-# Row 3.6's level 1 trains for 26000 steps: its fidelity through both levels
-# rose from chroma 0.38 at 6000 steps to 0.50 at 16000 and 0.54 at 26000.
+# Row 3.6's level 1 trains for 26000 steps: with the demo scale's 32 channels, its
+# fidelity through both levels rose from chroma 0.38 at 6000 steps to 0.50 at 16000
+# and 0.54 at 26000.
 # Row 3.7's AMAE level has the paper's diversity loss at a hundredth of the
 # paper's weight (nu=0.001): with two queries a code in a batch of the demo
 # scale, the paper's 0.1 pulls every query off its own code (`ArgmaxQuantiser`'s
